@@ -1,0 +1,45 @@
+# rygbot — `make help` lists every target.
+PY := .venv/bin/python
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test test-fast train chat redflags-eval bench content-check content-preview nlu-report clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+install: ## Create .venv with Python 3.10 and the pinned dependencies (quick when done)
+	@bash scripts/bootstrap.sh
+
+run: install ## Train if needed, start the action server and Rasa, print the demo page URL
+	@$(PY) -m bot run
+
+test: install ## Run every test: unit, red-flag set, content, Rasa stories, end-to-end, browser
+	@bash scripts/ensure-chromium.sh
+	@$(PY) -m pytest
+
+test-fast: install ## Run only the tests that need no trained model or browser
+	@$(PY) -m pytest -m "not slow and not browser"
+
+train: install ## Train the Rasa model if data, domain or config changed
+	@$(PY) -m bot train
+
+chat: install ## Chat with the bot in the terminal (servers must be running: make run)
+	@$(PY) -m bot chat
+
+redflags-eval: install ## Recall, emergency accuracy and specificity on the red-flag test set
+	@$(PY) -m bot redflags --evaluate tests/redflags/testset.yml
+
+bench: install ## Red-flag detector throughput and latency
+	@$(PY) benchmarks/bench_redflags.py
+
+content-check: install ## Validate content/ (schema, ids, sources, LIX)
+	@$(PY) -m bot content check
+
+content-preview: install ## Write build/preview.html with every text and red-flag question
+	@$(PY) -m bot content preview
+
+nlu-report: install ## NLU cross-validation report (intent F1 per intent) in results/
+	@$(PY) scripts/nlu_report.py
+
+clean: ## Remove trained models, build output and test artifacts (keeps .venv)
+	rm -rf models build results test-artifacts var .pytest_cache

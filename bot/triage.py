@@ -1,0 +1,26 @@
+"""The one place that orders triage levels and maps red-flag categories to a level."""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+EMERGENCY = "emergency"
+URGENT = "urgent"
+NONE = "none"
+
+# Lowest to highest; emergency outranks urgent.
+LEVELS: tuple[str, ...] = (NONE, URGENT, EMERGENCY)
+_RANK = {level: rank for rank, level in enumerate(LEVELS)}
+
+
+def most_severe(levels: Iterable[str]) -> str:
+    """The highest of the given levels, `none` when there are none."""
+    return max(levels, key=_RANK.__getitem__, default=NONE)
+
+
+def level_for_flags(flags: Iterable[str], level_of: Mapping[str, str]) -> str:
+    """The triage level of a set of red-flag categories, given each category's level.
+
+    An unknown category counts as urgent: when in doubt, escalate.
+    """
+    return most_severe(level_of.get(flag, URGENT) for flag in flags)
