@@ -43,7 +43,17 @@ MSG
     "$python" -m venv .venv
 fi
 
+# pip's output without the noise of this machine's unused local index folders.
+pip_install() {
+    local log status=0
+    log=$(mktemp)
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check "$@" >"$log" 2>&1 || status=$?
+    grep -v "^WARNING: Location 'file:" "$log" >&2 || true
+    rm -f "$log"
+    return "$status"
+}
+
 echo "Installing pinned dependencies into .venv (a few minutes the first time)"
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip==24.3.1"
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]"
+pip_install --upgrade "pip==24.3.1"
+pip_install -c constraints.txt -e ".[test]"
 echo "$wanted" > "$stamp_file"
