@@ -41,3 +41,7 @@ NO_RED_FLAG_RESULT: tuple[str, ...] = (
 CONTENT_IDS_USED: frozenset[str] = frozenset(
     {*ROUTES.values(), WELCOME, EMERGENCY, URGENT, LONG_LASTING, ENGLISH, *NO_RED_FLAG_RESULT}
 )
+
+# The only texts sent after an escalation (DESIGN.md invariant 2): they neither reassure nor say
+# that a scan or a doctor is unnecessary. Any other question gets a reminder of the escalation.
+NEUTRAL_AFTER_ESCALATION: frozenset[str] = frozenset({"om-rygbot", "privatliv", "hvorfor-spoergsmaal", ENGLISH})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
+from bot.screening import UNSURE, YES
+
 EMERGENCY = "emergency"
 URGENT = "urgent"
 NONE = "none"
@@ -24,3 +26,18 @@ def level_for_flags(flags: Iterable[str], level_of: Mapping[str, str]) -> str:
     An unknown category counts as urgent: when in doubt, escalate.
     """
     return most_severe(level_of.get(flag, URGENT) for flag in flags)
+
+
+def level_for_answers(answers: Mapping[str, str], level_of: Mapping[str, str]) -> str:
+    """The triage level of the screening answers (category -> "yes" | "no" | "unsure").
+
+    "yes" counts with the category's level; "unsure" (a second "ved ikke") counts as urgent, so
+    not knowing is never read as "no" (DESIGN.md invariant 4).
+    """
+    levels = []
+    for category, answer in answers.items():
+        if answer == YES:
+            levels.append(level_of.get(category, URGENT))
+        elif answer == UNSURE:
+            levels.append(URGENT)
+    return most_severe(levels)

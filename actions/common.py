@@ -1,0 +1,163 @@
+"""What the actions share: reading the tracker, and sending content and escalations.
+
+Every text the patient reads here comes from content/ (through the store) or, when content/ is
+unavailable, from the safe texts in `bot.safety`; the actions never go silent (invariant 5).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterable, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot import routing, safety
+from bot.content import get_store
+from bot.rasa.redflag_component import DETECTION_KEY
+from bot.settings import get_settings
+from bot.triage import EMERGENCY, LEVELS, NONE, URGENT, most_severe
+
+logger = logging.getLogger(__name__)
+
+READ_MORE_TITLE = "Læs mere"
+READ_MORE_PAYLOAD = "/affirm"
+ESCALATION_TEXTS = {EMERGENCY: routing.EMERGENCY, URGENT: routing.URGENT}
+
+
+def detection(tracker: Tracker) -> dict[str, Any]:
+    """The red-flag detection of the latest message, as RedFlagClassifier put it there."""
+    found = (tracker.latest_message or {}).get(DETECTION_KEY) or {}
+    return {
+        "flags": list(found.get("flags") or []),
+        "level": found.get("level") if found.get("level") in LEVELS else NONE,
+        "negated": list(found.get("negated") or []),
+    }
+
+
+def negated_in_conversation(tracker: Tracker) -> list[str]:
+    """Every category the patient ruled out ("ingen feber") since the conversation began."""
+    negated: list[str] = []
+    for event in tracker.events_after_latest_restart():
+        if event.get("event") != "user":
+            continue
+        found = (event.get("parse_data") or {}).get(DETECTION_KEY) or {}
+        negated += [c for c in found.get("negated") or [] if c not in negated]
+    return negated
+
+
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def escalated_level(tracker: Tracker) -> str:
+    """The escalation given so far in this conversation: emergency, urgent or none."""
+    level = tracker.get_slot("triage_level")
+    return level if level in (EMERGENCY, URGENT) else NONE
+
+
+def clinic(tracker: Tracker) -> dict[str, str]:
+    """The clinic from the widget's metadata (`{"clinic": {...}}`), else the settings."""
+    metadata = (tracker.latest_message or {}).get("metadata") or tracker.get_slot("session_started_metadata") or {}
+    given = metadata.get("clinic") if isinstance(metadata, dict) else None
+    given = given if isinstance(given, dict) else {}
+    settings = get_settings()
+    return {
+        "name": str(given.get("name") or settings.clinic_name),
+        "phone": str(given.get("phone") or settings.clinic_phone),
+        "region": str(given.get("region") or settings.clinic_region),
+    }
+
+
+def clinic_values(tracker: Tracker) -> dict[str, str]:
+    """Placeholder values for the texts: clinic name, phone and the region's lægevagt."""
+    place = clinic(tracker)
+    try:
+        return get_store().clinic_values(place["name"], place["phone"], place["region"])
+    except Exception as error:  # noqa: BLE001 - content trouble must not stop an escalation
+        logger.error("Clinic values unavailable (%s)", type(error).__name__)
+        return {}
+
+
+def contact(tracker: Tracker) -> safety.Contact:
+    """Who to call, for the safe texts that work without content/."""
+    place = clinic(tracker)
+    phone = ""
+    try:
+        region = get_store().regions().get(place["region"])
+        phone = region.phone if region else ""
+    except Exception as error:  # noqa: BLE001
+        logger.warning("Region numbers unavailable (%s)", type(error).__name__)
+    return safety.Contact(place["name"], place["phone"], place["region"], phone)
+
+
+def send_content(
+    dispatcher: CollectingDispatcher,
+    text_id: str,
+    values: Optional[dict[str, str]] = None,
+    *,
+    whole: bool = False,
+) -> Optional[dict[str, Any]]:
+    """Send a text from content/ with its `content_id` payload.
+
+    Sends the whole text when `whole`, else its opening message. Returns the "read more"
+    entry ({"id", "next"}) when parts are left, None otherwise. Raises when the text cannot be
+    loaded; callers fall back to the safe texts.
+    """
+    messages = get_store().messages(text_id, values)
+    shown = messages if whole else messages[:1]
+    for message in shown:
+        dispatcher.utter_message(text=message)
+    dispatcher.utter_message(json_message={"content_id": text_id})
+    if len(messages) > len(shown):
+        return {"id": text_id, "next": len(shown)}
+    return None
+
+
+def offer_read_more(dispatcher: CollectingDispatcher, pending: list[dict[str, Any]]) -> list[EventType]:
+    """Store what is left to read and show the "Læs mere" button (payload /affirm)."""
+    if pending:
+        dispatcher.utter_message(buttons=[{"title": READ_MORE_TITLE, "payload": READ_MORE_PAYLOAD}])
+    return [SlotSet("read_more", pending or None)]
+
+
+def send_escalation(
+    dispatcher: CollectingDispatcher, tracker: Tracker, level: str, flags: Iterable[str]
+) -> list[EventType]:
+    """Send the escalation for `level` (emergency or urgent) with its triage payload, and make it
+    sticky. Uses the safe built-in text when content/ fails."""
+    flags = list(dict.fromkeys(flags))
+    text_id = ESCALATION_TEXTS[level]
+    try:
+        messages = get_store().messages(text_id, clinic_values(tracker))
+    except Exception as error:  # noqa: BLE001 - never silence on an escalation (invariant 5)
+        logger.error("Escalation text %s unavailable (%s); sent the built-in text", text_id, type(error).__name__)
+        messages = []
+    if messages:
+        for message in messages:
+            dispatcher.utter_message(text=message)
+    else:
+        for part in safety.escalation_text(level, contact(tracker)).split("\n\n"):
+            dispatcher.utter_message(text=part)
+    dispatcher.utter_message(json_message={"triage": level, "flags": flags})
+    if messages:
+        dispatcher.utter_message(json_message={"content_id": text_id})
+    return [SlotSet("triage_level", level), SlotSet("red_flags", flags), SlotSet("read_more", None)]
+
+
+def remind_escalation(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """After an escalation, answer with a reminder of it instead of any reassurance (invariant 2)."""
+    level = escalated_level(tracker)
+    dispatcher.utter_message(response="utter_escalation_reminder")
+    return send_escalation(dispatcher, tracker, level, tracker.get_slot("red_flags") or [])
+
+
+def send_safe_fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """The built-in safe reply for when a text cannot be loaded."""
+    for part in safety.fallback_text(contact(tracker)).split("\n\n"):
+        dispatcher.utter_message(text=part)
+
+
+def combined_level(*levels: Optional[str]) -> str:
+    return most_severe(level for level in levels if level in LEVELS)

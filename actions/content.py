@@ -1,0 +1,91 @@
+"""Answers from content/: the patient's questions at any time, and "Læs mere".
+
+After an escalation only neutral texts are sent (`bot.routing.NEUTRAL_AFTER_ESCALATION`); every
+other question gets a reminder of the escalation instead (DESIGN.md invariant 2).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import (
+    clinic_values,
+    escalated_level,
+    latest_intent,
+    offer_read_more,
+    remind_escalation,
+    send_safe_fallback,
+    send_content,
+)
+from bot import routing
+from bot.content import get_store
+from bot.triage import NONE
+
+logger = logging.getLogger(__name__)
+
+INTENT_TEXTS: dict[str, str] = {**routing.ROUTES, "english": routing.ENGLISH}
+
+
+class ActionAnswer(Action):
+    """Answers a question intent with the text `bot.routing` names for it."""
+
+    def name(self) -> str:
+        return "action_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        intent = latest_intent(tracker)
+        text_id = INTENT_TEXTS.get(intent or "")
+        if text_id is None:
+            dispatcher.utter_message(response="utter_rephrase")
+            return []
+        if escalated_level(tracker) != NONE and text_id not in routing.NEUTRAL_AFTER_ESCALATION:
+            return remind_escalation(dispatcher, tracker)
+        if intent == "insist_scan":
+            dispatcher.utter_message(response="utter_insist_scan")
+        in_screening = tracker.active_loop_name is not None
+        try:
+            more = send_content(dispatcher, text_id, clinic_values(tracker), whole=text_id == routing.ENGLISH)
+        except Exception as error:  # noqa: BLE001 - a broken text must not silence the bot
+            logger.error("Text %s unavailable (%s); sent the safe reply", text_id, type(error).__name__)
+            send_safe_fallback(dispatcher, tracker)
+            return []
+        # Inside the screening the buttons belong to the question, so no "Læs mere" there.
+        return offer_read_more(dispatcher, [more] if more and not in_screening else [])
+
+
+class ActionAcknowledge(Action):
+    """Ja / nej / ved ikke outside the screening: "Læs mere" when a text has parts left,
+    a reminder after an escalation, otherwise a short answer with the main topics."""
+
+    def name(self) -> str:
+        return "action_acknowledge"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        pending: list[dict[str, Any]] = list(tracker.get_slot("read_more") or [])
+        if latest_intent(tracker) == "affirm" and pending:
+            return self._read_more(dispatcher, tracker, pending)
+        if escalated_level(tracker) != NONE:
+            dispatcher.utter_message(response="utter_escalation_reminder_short")
+            return [SlotSet("read_more", None)]
+        dispatcher.utter_message(response="utter_acknowledge")
+        return [SlotSet("read_more", None)]
+
+    @staticmethod
+    def _read_more(dispatcher: CollectingDispatcher, tracker: Tracker, pending: list[dict[str, Any]]) -> list[EventType]:
+        entry, rest = pending[0], pending[1:]
+        try:
+            messages = get_store().messages(entry["id"], clinic_values(tracker))
+        except Exception as error:  # noqa: BLE001
+            logger.error("Text %s unavailable (%s); sent the safe reply", entry.get("id"), type(error).__name__)
+            send_safe_fallback(dispatcher, tracker)
+            return [SlotSet("read_more", None)]
+        for message in messages[int(entry.get("next", 1)):]:
+            dispatcher.utter_message(text=message)
+        dispatcher.utter_message(json_message={"content_id": entry["id"]})
+        return offer_read_more(dispatcher, rest)

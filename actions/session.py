@@ -1,0 +1,47 @@
+"""Starting a conversation: the welcome from content/, also after "start forfra"."""
+
+from __future__ import annotations
+
+import logging
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, Restarted, SessionStarted
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import clinic_values, send_content, send_safe_fallback
+from bot import routing
+
+logger = logging.getLogger(__name__)
+
+
+def send_welcome(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Who the bot is, what it helps with, 112 in an emergency, and privacy (content/velkommen)."""
+    try:
+        send_content(dispatcher, routing.WELCOME, clinic_values(tracker), whole=True)
+    except Exception as error:  # noqa: BLE001 - a broken welcome must not hide who to call
+        logger.error("Welcome text unavailable (%s); sent the safe reply", type(error).__name__)
+        send_safe_fallback(dispatcher, tracker)
+
+
+class ActionSessionStart(Action):
+    """A new conversation (or one idle past the session expiry) begins with the welcome."""
+
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        send_welcome(dispatcher, tracker)
+        return [SessionStarted(), ActionExecuted("action_listen")]
+
+
+class ActionRestart(Action):
+    """ "Start forfra": forget everything, including an escalation, and welcome again."""
+
+    def name(self) -> str:
+        return "action_restart"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(response="utter_restart")
+        send_welcome(dispatcher, tracker)
+        return [Restarted(), SessionStarted(), ActionExecuted("action_listen")]

@@ -1,0 +1,299 @@
+"""`python -m bot train` and `python -m bot run`: train only when needed, start both servers.
+
+The model is named after a fingerprint of everything that shapes it (domain, config, training
+data, the red-flag NLU component), so training is a quick no-op when nothing changed and the
+tests reuse the same model. `run` starts the action server and Rasa with settings from `.env`,
+waits until both answer, prints the demo page address, and stops both on Ctrl-C or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Optional, Sequence
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+from bot.settings import PROJECT_ROOT, Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+MODELS_DIR = PROJECT_ROOT / "models"
+VAR_DIR = PROJECT_ROOT / "var"
+SPACY_DIR = MODELS_DIR / "spacy_da"
+MODEL_PREFIX = "rygbot-"
+# What the trained model depends on. Content texts and red-flag patterns are read at run time.
+FINGERPRINT_INPUTS = ("domain.yml", "config.yml", "data", "bot/rasa/redflag_component.py")
+READY_TIMEOUT_SECONDS = 180.0
+
+
+# --- Training -------------------------------------------------------------------------------------
+
+
+def fingerprint(root: Path = PROJECT_ROOT) -> str:
+    """A short hash of the files that shape the trained model."""
+    digest = hashlib.sha256()
+    for name in FINGERPRINT_INPUTS:
+        path = root / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if file.suffix in {".pyc"} or not file.exists():
+                continue
+            digest.update(str(file.relative_to(root)).encode())
+            digest.update(file.read_bytes())
+    spacy_meta = SPACY_DIR / "meta.json"
+    if spacy_meta.exists():
+        digest.update(spacy_meta.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def model_path(root: Path = PROJECT_ROOT) -> Path:
+    """Where the model for the current data lives (it may not exist yet)."""
+    return root / "models" / f"{MODEL_PREFIX}{fingerprint(root)}.tar.gz"
+
+
+def rasa_env(settings: Optional[Settings] = None) -> dict[str, str]:
+    """The environment for Rasa processes: telemetry off, the configured log level."""
+    settings = settings or get_settings()
+    env = dict(os.environ)
+    env["RASA_TELEMETRY_ENABLED"] = "false"
+    env["LOG_LEVEL"] = settings.log_level
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH", "")]))
+    return env
+
+
+def ensure_spacy_pipeline() -> None:
+    """Build the Danish spaCy pipeline that config.yml's SpacyNLP loads, once."""
+    if (SPACY_DIR / "meta.json").exists():
+        return
+    print("Bygger den danske sprogmodel (spaCy) ...", flush=True)
+    subprocess.run([sys.executable, "-m", "bot", "nlp", "build", str(SPACY_DIR)], cwd=PROJECT_ROOT, check=True)
+
+
+def train_if_needed(log: Optional[IO[str]] = None) -> Path:
+    """Return the model for the current data, training it first when it does not exist.
+
+    Training runs under `nice` (the machine is shared); older rygbot models are removed.
+    """
+    ensure_spacy_pipeline()
+    target = model_path()
+    if target.exists():
+        return target
+    MODELS_DIR.mkdir(parents=True, exist_ok=True)
+    print(f"Træner modellen ({target.name}) ...", flush=True)
+    started = time.monotonic()
+    command = [
+        "nice", "-n", "10", sys.executable, "-m", "rasa", "train",
+        "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
+        "--out", str(MODELS_DIR), "--fixed-model-name", target.name[: -len(".tar.gz")],
+    ]
+    result = subprocess.run(command, cwd=PROJECT_ROOT, env=rasa_env(), stdout=log, stderr=log)
+    if result.returncode != 0 or not target.exists():
+        raise RuntimeError(f"rasa train failed (exit code {result.returncode})")
+    logger.info("Trained %s in %.0f s", target.name, time.monotonic() - started)
+    print(f"Modellen er trænet på {time.monotonic() - started:.0f} s.", flush=True)
+    for old in MODELS_DIR.glob(f"{MODEL_PREFIX}*.tar.gz"):
+        if old != target:
+            old.unlink(missing_ok=True)
+    return target
+
+
+# --- Configuration for the servers ------------------------------------------------------------------
+
+
+def tracker_store_config(url: str) -> dict:
+    """Rasa's tracker store settings from one URL (sqlite:///var/rygbot.db, postgresql://...)."""
+    if not url or url == "memory":
+        return {"type": "in_memory"}
+    parts = urlsplit(url)
+    dialect = parts.scheme.split("+")[0]
+    if dialect == "sqlite":
+        path = Path(unquote(url.split(":///", 1)[1]) if ":///" in url else "var/rygbot.db")
+        path = path if path.is_absolute() else PROJECT_ROOT / path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return {"type": "SQL", "dialect": "sqlite", "db": str(path)}
+    config = {"type": "SQL", "dialect": parts.scheme, "url": parts.hostname or "localhost", "db": parts.path.lstrip("/")}
+    if parts.port:
+        config["port"] = parts.port
+    if parts.username:
+        config["username"] = unquote(parts.username)
+    if parts.password:
+        config["password"] = unquote(parts.password)
+    return config
+
+
+def lock_store_config(url: str) -> Optional[dict]:
+    """Rasa's Redis lock store from redis://[:password@]host[:port][/db]; None keeps it in memory."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    config: dict = {"type": "redis", "url": parts.hostname or "localhost", "port": parts.port or 6379}
+    if parts.path.strip("/").isdigit():
+        config["db"] = int(parts.path.strip("/"))
+    if parts.password:
+        config["password"] = unquote(parts.password)
+    if parts.scheme == "rediss":
+        config["use_ssl"] = True
+    return config
+
+
+def write_endpoints(path: Path, action_port: int, tracker_store_url: str, lock_store_url: str = "") -> Path:
+    """Write Rasa's endpoints file for these settings (the repo's endpoints.yml shows the default)."""
+    config: dict = {
+        "action_endpoint": {"url": f"http://127.0.0.1:{action_port}/webhook"},
+        "tracker_store": tracker_store_config(tracker_store_url),
+    }
+    lock_store = lock_store_config(lock_store_url)
+    if lock_store:
+        config["lock_store"] = lock_store
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("# Written by bot/launcher.py from the settings; edit .env instead.\n" + yaml.safe_dump(config))
+    return path
+
+
+# --- Processes ----------------------------------------------------------------------------------------
+
+
+def start_action_server(port: int, log: IO[str], env: Optional[dict[str, str]] = None) -> subprocess.Popen:
+    """The rasa_sdk action server with the actions/ package."""
+    command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    return subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=env or rasa_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def start_rasa(
+    model: Path,
+    port: int,
+    endpoints: Path,
+    log: IO[str],
+    settings: Optional[Settings] = None,
+    env: Optional[dict[str, str]] = None,
+) -> subprocess.Popen:
+    """`rasa run` with the rygbot channel; the HTTP API only when a token is configured."""
+    settings = settings or get_settings()
+    command = [
+        sys.executable, "-m", "rasa", "run",
+        "--model", str(model), "--endpoints", str(endpoints),
+        "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+        "--interface", settings.host, "--port", str(port),
+        "--cors", *settings.cors_origins,
+    ]
+    if settings.rasa_api_token:
+        command += ["--enable-api", "--auth-token", settings.rasa_api_token]
+    return subprocess.Popen(
+        command, cwd=PROJECT_ROOT, env=env or rasa_env(settings), stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def wait_until_ready(url: str, process: subprocess.Popen, timeout: float = READY_TIMEOUT_SECONDS) -> None:
+    """Poll `url` until it answers 200; fail early when the process exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with code {process.returncode} before it was ready ({url})")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            pass
+        time.sleep(0.3)
+    raise TimeoutError(f"{url} was not ready after {timeout:.0f} s")
+
+
+def stop(process: Optional[subprocess.Popen], timeout: float = 10.0) -> None:
+    """Stop a server started here (its own process group), forcefully if it does not stop."""
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=timeout)
+    except ProcessLookupError:
+        pass
+
+
+@dataclass
+class Running:
+    action_server: subprocess.Popen
+    rasa: subprocess.Popen
+
+
+def health_urls(host: str, rasa_port: int, action_port: int) -> tuple[str, str]:
+    """Where to poll: the action server's /health and the rygbot channel's health route."""
+    from bot.rasa.channel import HEALTH_PATH
+
+    return f"http://127.0.0.1:{action_port}/health", f"http://{_client_host(host)}:{rasa_port}{HEALTH_PATH}"
+
+
+def _client_host(host: str) -> str:
+    return "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
+
+
+def run() -> int:
+    """Train if needed, start both servers, print where to chat, and wait for Ctrl-C."""
+    settings = get_settings()
+    model = train_if_needed()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    endpoints = write_endpoints(
+        VAR_DIR / "endpoints.yml", settings.action_port, settings.tracker_store_url, settings.lock_store_url
+    )
+    log = sys.stdout
+    running: Optional[Running] = None
+
+    def shutdown(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, shutdown)
+    try:
+        action_server = start_action_server(settings.action_port, log)
+        rasa = start_rasa(model, settings.rasa_port, endpoints, log, settings)
+        running = Running(action_server, rasa)
+        action_health, rasa_health = health_urls(settings.host, settings.rasa_port, settings.action_port)
+        wait_until_ready(action_health, action_server)
+        wait_until_ready(rasa_health, rasa)
+        from bot.rasa.channel import DEMO_PATH
+
+        print(
+            f"\nrygbot kører. Åbn http://{_client_host(settings.host)}:{settings.rasa_port}{DEMO_PATH} i en browser"
+            f"\neller chat i terminalen: make chat. Stop med Ctrl-C.\n",
+            flush=True,
+        )
+        while action_server.poll() is None and rasa.poll() is None:
+            time.sleep(0.5)
+        print("En af serverne stoppede; stopper den anden.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopper rygbot ...", flush=True)
+        return 0
+    finally:
+        if running:
+            stop(running.rasa)
+            stop(running.action_server)
+
+
+def main(argv: Sequence[str]) -> int:
+    logging.basicConfig(level=get_settings().log_level, format="%(levelname)s %(name)s: %(message)s")
+    command = argv[0] if argv else "run"
+    if command == "train":
+        print(f"Model: {train_if_needed().relative_to(PROJECT_ROOT)}")
+        return 0
+    if command == "run":
+        return run()
+    print("usage: python -m bot train | run", file=sys.stderr)
+    return 2

@@ -1,0 +1,263 @@
+"""The `rygbot` input channel: the chat webhook, the widget files and the demo page on Rasa's port.
+
+Configured in credentials.yml as `bot.rasa.channel.RygbotInput:`. Before Rasa sees a message the
+channel guards it (`bot.input_guard`); after Rasa answers it makes sure the patient got a safe answer
+(DESIGN.md invariants 1 and 5, texts in `bot.safety`): when Rasa fails or says nothing, or when a red
+flag in the message was not escalated, the channel adds the escalation itself.
+
+The paths below are the single source of truth for the URL layout; the widget resolves the webhook
+relative to its own script address, so a reverse proxy may mount everything under a prefix.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from typing import Any, Awaitable, Callable, Optional
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot import safety
+from bot.input_guard import (
+    MAX_BODY_BYTES,
+    MAX_MESSAGE_CHARS,
+    GuardedMessage,
+    GuardError,
+    clinic_metadata,
+    guard,
+    parse_body,
+    too_large,
+)
+from bot.settings import PROJECT_ROOT, get_settings
+from bot.triage import LEVELS, NONE, most_severe
+
+logger = logging.getLogger(__name__)
+
+CHANNEL_NAME = "rygbot"
+HEALTH_PATH = f"/webhooks/{CHANNEL_NAME}/"
+WEBHOOK_PATH = f"/webhooks/{CHANNEL_NAME}/webhook"
+# Each region's lægevagt number, for the widget's tap-to-call banner.
+REGIONS_PATH = f"/webhooks/{CHANNEL_NAME}/regions"
+WIDGET_JS_PATH = "/widget.js"
+WIDGET_CSS_PATH = "/widget.css"
+DEMO_PATH = "/demo"
+
+WIDGET_DIR = PROJECT_ROOT / "widget"
+# Path -> (file in widget/, content type, Cache-Control). A fixed table: no path comes from the URL.
+STATIC_FILES: dict[str, tuple[str, str, str]] = {
+    WIDGET_JS_PATH: ("widget.js", "text/javascript; charset=utf-8", "public, max-age=300"),
+    WIDGET_CSS_PATH: ("widget.css", "text/css; charset=utf-8", "public, max-age=300"),
+    DEMO_PATH: ("demo.html", "text/html; charset=utf-8", "no-cache"),
+}
+DEMO_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+# Longer than any normal turn; the widget waits a little longer than this.
+REPLY_TIMEOUT_SECONDS = 30.0
+
+Message = dict[str, Any]
+
+
+class RygbotInput(RestInput):
+    """Rasa's REST channel with an input guard, a safety net and the widget's static files."""
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL_NAME
+
+    def url_prefix(self) -> str:
+        # Rasa mounts the blueprint at urljoin("/webhooks/", url_prefix()); "/" keeps the full
+        # paths above, so the widget and the demo page live at clean root URLs.
+        return "/"
+
+    def get_metadata(self, request: Request) -> Optional[dict[str, Any]]:
+        """The clinic settings sent by the widget, checked, with the `.env` defaults filled in."""
+        body = request.json if isinstance(request.json, dict) else {}
+        settings = get_settings()
+        defaults = {"name": settings.clinic_name, "phone": settings.clinic_phone, "region": settings.clinic_region}
+        return clinic_metadata(body.get("metadata"), defaults)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @bp.route(HEALTH_PATH, methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.route(REGIONS_PATH, methods=["GET"])
+        async def regions(request: Request) -> HTTPResponse:
+            return response.json(_regions(), headers={"Cache-Control": "public, max-age=3600"})
+
+        @bp.route(WEBHOOK_PATH, methods=["POST"], stream=True)
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                request.body = await _read_body(request)
+                guarded = guard(parse_body(request.body))
+            except GuardError as error:
+                logger.info("Refused a chat request: %s", error.code)
+                return response.json(error.to_json(), status=error.status)
+            metadata = self.get_metadata(request) or {}
+            if guarded.is_unreadable:
+                return response.json(_texts(guarded.sender, safety.EMPTY_MESSAGE_REPLY))
+            replies = await self._ask_rasa(on_new_message, guarded, metadata)
+            replies = _with_safety_net(replies, guarded, _contact(metadata))
+            return response.json(_notes(guarded) + replies)
+
+        for path in STATIC_FILES:
+            bp.add_route(_static_handler(path), path, methods=["GET", "HEAD"], name=_route_name(path))
+
+        return bp
+
+    async def _ask_rasa(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        guarded: GuardedMessage,
+        metadata: dict[str, Any],
+    ) -> Optional[list[Message]]:
+        """Rasa's replies, or None when Rasa raised or took too long (never log the text)."""
+        collector = CollectingOutputChannel()
+        message = UserMessage(guarded.text, collector, guarded.sender, input_channel=self.name(), metadata=metadata)
+        try:
+            await asyncio.wait_for(on_new_message(message), timeout=REPLY_TIMEOUT_SECONDS)
+        except asyncio.TimeoutError:
+            logger.error("Rasa did not answer within %.0f s; sent the safe reply", REPLY_TIMEOUT_SECONDS)
+            return None
+        except Exception as error:  # noqa: BLE001 - any failure must still give the patient a safe reply
+            logger.error("Rasa failed to handle a message (%s); sent the safe reply", type(error).__name__)
+            return None
+        return collector.messages
+
+
+async def _read_body(request: Request) -> bytes:
+    """Read the body, refusing (413) more than MAX_BODY_BYTES without reading the rest."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise too_large()
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = await request.stream.read()
+        if chunk is None:
+            break
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise too_large()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _texts(recipient_id: str, text: str) -> list[Message]:
+    """One message per paragraph, as Rasa's collecting output channel splits texts."""
+    return [{"recipient_id": recipient_id, "text": part} for part in text.split("\n\n") if part.strip()]
+
+
+def _notes(guarded: GuardedMessage) -> list[Message]:
+    """Polite notes about what the guard changed in the patient's message."""
+    notes: list[Message] = []
+    if guarded.was_cut:
+        notes += _texts(guarded.sender, safety.long_message_note(MAX_MESSAGE_CHARS))
+    if guarded.redacted:
+        notes += _texts(guarded.sender, safety.redacted_note(guarded.redacted))
+    return notes
+
+
+def _contact(metadata: dict[str, Any]) -> safety.Contact:
+    clinic = metadata.get("clinic") or {}
+    region = clinic.get("region", "")
+    return safety.Contact(
+        clinic_name=clinic.get("name", ""),
+        clinic_phone=clinic.get("phone", ""),
+        region=region,
+        laegevagt_phone=_laegevagt_phone(region),
+    )
+
+
+def _regions() -> dict[str, dict[str, str]]:
+    """Region key -> {"name", "phone"} from content/regions.yml, or the built-in numbers."""
+    try:
+        from bot.content import get_store
+
+        return {key: {"name": region.name, "phone": region.phone} for key, region in get_store().regions().items()}
+    except Exception as error:  # noqa: BLE001 - the safe texts must not depend on content/
+        logger.warning("Region numbers unavailable (%s); using the built-in ones", type(error).__name__)
+        return {key: {"name": "", "phone": phone} for key, phone in safety.LAEGEVAGT_NUMBERS.items()}
+
+
+def _laegevagt_phone(region: str) -> str:
+    """The region's lægevagt number; empty when unknown."""
+    return _regions().get(region, {}).get("phone", "") if region else ""
+
+
+def _detect(text: str) -> tuple[str, list[str]]:
+    """The red-flag level and present flags of a text; `none` if the detector fails."""
+    if not text:
+        return NONE, []
+    try:
+        from bot.redflags import detect
+
+        detection = detect(text)
+        return detection.level, list(detection.flags)
+    except Exception as error:  # noqa: BLE001 - the safety net must work without the detector
+        logger.error("Red-flag detector failed in the channel (%s)", type(error).__name__)
+        return NONE, []
+
+
+def _triage_given(replies: list[Message]) -> str:
+    levels = [
+        reply["custom"]["triage"]
+        for reply in replies
+        if isinstance(reply.get("custom"), dict) and reply["custom"].get("triage") in LEVELS
+    ]
+    return most_severe(levels)
+
+
+def _with_safety_net(
+    replies: Optional[list[Message]], guarded: GuardedMessage, contact: safety.Contact
+) -> list[Message]:
+    """Rasa's replies, with the escalation first if a detected red flag was not escalated, or
+    the safe fallback if Rasa failed or sent no text."""
+    level, flags = _detect(guarded.detection_text)
+    replies = replies or []
+    answered = any(isinstance(reply.get("text"), str) and reply["text"].strip() for reply in replies)
+    if level != NONE and LEVELS.index(_triage_given(replies)) < LEVELS.index(level):
+        if replies:
+            logger.warning("A %s red flag was not escalated by the dialogue; the channel escalated", level)
+        escalation = _texts(guarded.sender, safety.escalation_text(level, contact))
+        escalation.append({"recipient_id": guarded.sender, "custom": safety.triage_payload(level, flags)})
+        return escalation + (replies if answered else [])
+    if not answered:
+        logger.warning("Rasa sent no text; sent the safe reply")
+        return replies + _texts(guarded.sender, safety.fallback_text(contact))
+    return replies
+
+
+def _route_name(path: str) -> str:
+    return "static_" + "".join(ch if ch.isalnum() else "_" for ch in path.strip("/"))
+
+
+def _static_handler(path: str) -> Callable[[Request], Awaitable[HTTPResponse]]:
+    filename, content_type, cache_control = STATIC_FILES[path]
+    file = WIDGET_DIR / filename
+
+    async def serve(request: Request) -> HTTPResponse:
+        try:
+            body = file.read_bytes()
+        except OSError:
+            logger.error("Widget file missing: %s", filename)
+            return response.json({"error": "not_found"}, status=404)
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        headers = {"Cache-Control": cache_control, "ETag": etag, "X-Content-Type-Options": "nosniff"}
+        if path == DEMO_PATH:
+            headers["Content-Security-Policy"] = DEMO_CSP
+        if etag in request.headers.get("if-none-match", ""):
+            return HTTPResponse(status=304, headers=headers)
+        return HTTPResponse(body=body if request.method != "HEAD" else b"", headers=headers, content_type=content_type)
+
+    return serve

@@ -1,0 +1,309 @@
+"""The red-flag catalogue: content/redflags.yml (categories) and content/redflags-language.yml
+(negation, spellings, numbers), validated with Danish messages and reloaded live when edited."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+import yaml
+
+from bot.content.reloading import ContentError, Reloading
+from bot.redflags.syntax import NUMBER, Choice, Phrase, PhraseError, clean, parse_phrase
+from bot.settings import get_settings
+from bot.triage import EMERGENCY, URGENT
+
+logger = logging.getLogger(__name__)
+
+CATALOGUE_FILE = "redflags.yml"
+LANGUAGE_FILE = "redflags-language.yml"
+
+# The fixed category names of DESIGN.md, in screening order.
+CATEGORY_NAMES: tuple[str, ...] = (
+    "bladder_bowel",
+    "saddle_numbness",
+    "neuro_deficit",
+    "infection",
+    "trauma",
+    "spinal_procedure",
+    "cancer",
+    "weight_loss",
+    "fracture_risk",
+)
+CATEGORY_LEVELS = (EMERGENCY, URGENT)
+TEXT_FIELDS = ("question", "why", "simpler")
+DEFAULT_REACH = 6
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One phrase as written, where it stands, and its parsed form."""
+
+    text: str
+    line: int
+    phrase: Phrase
+    reach: int = DEFAULT_REACH
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    level: str
+    question: str
+    why: str
+    simpler: str
+    patterns: tuple[Pattern, ...]
+    exclude: tuple[Pattern, ...] = ()
+
+
+@dataclass(frozen=True)
+class Language:
+    """How patients' language is read: negation, uncertainty, spellings and number ranges."""
+
+    before: tuple[Pattern, ...]
+    after: tuple[Pattern, ...]
+    hypothetical: tuple[Pattern, ...]
+    uncertain: tuple[Pattern, ...]
+    scope_end: tuple[Pattern, ...]
+    clause_start: frozenset[str]
+    gap_stop: frozenset[str]
+    numbers: dict[str, tuple[float, float]]
+    spellings: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    categories: dict[str, Category]
+    language: Language
+    level_of: dict[str, str]
+
+
+class _Located(str):
+    """A YAML string that knows its line number (1-based)."""
+
+    line = 0
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_str(loader: _Loader, node: yaml.Node) -> _Located:
+    value = _Located(loader.construct_scalar(node))
+    value.line = node.start_mark.line + 1
+    return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+
+
+def parse_catalogue(path: Path | str) -> Catalogue:
+    """Read and validate redflags.yml at `path` and redflags-language.yml beside it.
+
+    Raises `ContentError` with a Danish message naming the file, the line and what to fix.
+    """
+    path = Path(path)
+    language_path = path.with_name(LANGUAGE_FILE)
+    language = _parse_language(language_path, _load(language_path))
+    data = _load(path)
+    if not isinstance(data, dict):
+        raise ContentError(f"{path}: filen skal have én blok pr. kategori, fx 'bladder_bowel:'.")
+    for name in data:
+        if name not in CATEGORY_NAMES:
+            raise ContentError(
+                f"{path}, linje {_line(name)}: ukendt kategori '{name}'. "
+                f"Navnene ligger fast: {', '.join(CATEGORY_NAMES)}."
+            )
+    missing = [name for name in CATEGORY_NAMES if name not in data]
+    if missing:
+        raise ContentError(f"{path}: kategorien '{missing[0]}' mangler. Alle ni kategorier skal stå i filen.")
+    categories = {name: _parse_category(path, name, data[name], language) for name in data}
+    levels = [category.level for category in categories.values()]
+    if levels != sorted(levels, key=CATEGORY_LEVELS.index):
+        raise ContentError(
+            f"{path}: de akutte kategorier (level: emergency) skal stå før de hastende (level: urgent), "
+            "for det er rækkefølgen bot'en spørger i."
+        )
+    return Catalogue(categories, language, {name: category.level for name, category in categories.items()})
+
+
+def _load(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContentError(f"{path}: filen findes ikke.") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ContentError(f"{path}: filen kan ikke læses som UTF-8-tekst ({error}).") from None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f", linje {mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "ugyldig YAML"
+        raise ContentError(
+            f"{path}{where}: filen kan ikke læses ({problem}). Tjek indrykning, kolon og anførselstegn."
+        ) from None
+
+
+def _line(value: Any, default: int = 0) -> int:
+    return getattr(value, "line", default)
+
+
+def _parse_category(path: Path, name: str, entry: Any, language: Language) -> Category:
+    where = f"{path}, linje {_line(name)} ({name})"
+    if not isinstance(entry, dict):
+        raise ContentError(f"{where}: skriv level, question, why, simpler og patterns under kategorien.")
+    unknown = set(entry) - {"level", *TEXT_FIELDS, "patterns", "exclude"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise ContentError(
+            f"{path}, linje {_line(key)} ({name}): ukendt felt '{key}'. "
+            "Tilladte felter: level, question, why, simpler, patterns, exclude."
+        )
+    level = entry.get("level")
+    if level not in CATEGORY_LEVELS:
+        raise ContentError(f"{where}: 'level' skal være 'emergency' eller 'urgent', ikke '{level}'.")
+    texts = {}
+    for field in TEXT_FIELDS:
+        value = entry.get(field)
+        if not isinstance(value, str) or not value.strip():
+            raise ContentError(f"{where}: feltet '{field}' mangler eller er tomt. Skriv en dansk sætning.")
+        texts[field] = " ".join(value.split())
+    for field in ("question", "simpler"):
+        if not texts[field].endswith("?"):
+            raise ContentError(f"{where}: '{field}' skal være et ja/nej-spørgsmål og slutte med '?'.")
+    if not entry.get("patterns"):
+        raise ContentError(f"{where}: 'patterns' mangler. Skriv mindst én vending, der finder det røde flag.")
+    patterns = _parse_patterns(path, f"{name}.patterns", entry["patterns"], language)
+    exclude = _parse_patterns(path, f"{name}.exclude", entry.get("exclude") or [], language)
+    return Category(name, level, texts["question"], texts["why"], texts["simpler"], patterns, exclude)
+
+
+def _parse_patterns(path: Path, field: str, items: Any, language: Optional[Language]) -> tuple[Pattern, ...]:
+    if not isinstance(items, list):
+        raise ContentError(f"{path}, linje {_line(items)} ({field}): skriv en liste med én vending pr. linje.")
+    return tuple(_parse_pattern(path, field, item, language) for item in items)
+
+
+def _parse_pattern(path: Path, field: str, item: Any, language: Optional[Language]) -> Pattern:
+    reach = DEFAULT_REACH
+    if isinstance(item, dict):
+        if "cue" not in item:
+            raise ContentError(f"{path} ({field}): skriv {{cue: vending, reach: antal ord}}.")
+        reach = item.get("reach", DEFAULT_REACH)
+        if not isinstance(reach, int) or isinstance(reach, bool) or not 0 <= reach <= 20:
+            raise ContentError(f"{path}, linje {_line(item['cue'])} ({field}): 'reach' skal være et tal fra 0 til 20.")
+        item = item["cue"]
+    line = _line(item)
+    if not isinstance(item, str):
+        raise ContentError(f"{path} ({field}): '{item}' er ikke en vending. Sæt den i anførselstegn.")
+    try:
+        phrase = parse_phrase(item)
+    except PhraseError as error:
+        raise ContentError(f"{path}, linje {line} ({field}): vendingen \"{item}\" kan ikke læses: {error}.") from None
+    if language is not None:
+        for name in _number_names(phrase):
+            if name not in language.numbers:
+                raise ContentError(
+                    f"{path}, linje {line} ({field}): talintervallet '#{name}' findes ikke. "
+                    f"Brug et af: {', '.join('#' + n for n in language.numbers)} (se {LANGUAGE_FILE})."
+                )
+    return Pattern(str(item), line, phrase, reach)
+
+
+def _number_names(phrase: Phrase) -> Iterable[str]:
+    for slot in phrase:
+        if isinstance(slot, Choice):
+            for option in slot.options:
+                yield from (word.value for word in option if word.kind == NUMBER)
+
+
+def _parse_language(path: Path, data: Any) -> Language:
+    if not isinstance(data, dict):
+        raise ContentError(f"{path}: filen skal have afsnittene negation, gap_stop, numbers og spellings.")
+    negation = data.get("negation")
+    if not isinstance(negation, dict):
+        raise ContentError(f"{path}: afsnittet 'negation:' mangler.")
+    numbers = _parse_numbers(path, data.get("numbers") or {})
+    partial = Language((), (), (), (), (), frozenset(), frozenset(), numbers, {})
+
+    def phrases(key: str) -> tuple[Pattern, ...]:
+        return _parse_patterns(path, f"negation.{key}", negation.get(key) or [], partial)
+
+    return Language(
+        before=phrases("before"),
+        after=phrases("after"),
+        hypothetical=phrases("hypothetical"),
+        uncertain=phrases("uncertain"),
+        scope_end=phrases("scope_end"),
+        clause_start=_word_set(path, "negation.clause_start", negation.get("clause_start") or []),
+        gap_stop=_word_set(path, "gap_stop", data.get("gap_stop") or []),
+        numbers=numbers,
+        spellings=_parse_spellings(path, data.get("spellings") or {}),
+    )
+
+
+def _word_set(path: Path, field: str, items: Any) -> frozenset[str]:
+    if not isinstance(items, list) or not all(isinstance(item, str) and item.strip() for item in items):
+        raise ContentError(f"{path} ({field}): skriv en liste med ét ord pr. linje.")
+    return frozenset(clean(item.strip()) for item in items)
+
+
+def _parse_numbers(path: Path, items: Any) -> dict[str, tuple[float, float]]:
+    if not isinstance(items, dict):
+        raise ContentError(f"{path} (numbers): skriv navn: [fra, til], fx 'feber: [38.0, 43.0]'.")
+    numbers = {}
+    for name, bounds in items.items():
+        if (
+            not isinstance(bounds, list)
+            or len(bounds) != 2
+            or not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)
+            or bounds[0] > bounds[1]
+        ):
+            raise ContentError(
+                f"{path}, linje {_line(name)} (numbers.{name}): skriv [fra, til] med to tal, det mindste først."
+            )
+        numbers[clean(str(name))] = (float(bounds[0]), float(bounds[1]))
+    return numbers
+
+
+def _parse_spellings(path: Path, items: Any) -> dict[str, str]:
+    if not isinstance(items, dict):
+        raise ContentError(f"{path} (spellings): skriv 'skrevet form: rigtig form', én pr. linje.")
+    spellings = {}
+    for written, correct in items.items():
+        if not isinstance(written, str) or not isinstance(correct, str) or not correct.strip():
+            raise ContentError(f"{path}, linje {_line(written)} (spellings): '{written}' skal have en rigtig form.")
+        spellings[clean(written.strip())] = clean(correct.strip())
+    return spellings
+
+
+_reloaders: dict[Path, Reloading[Catalogue]] = {}
+_reloaders_lock = threading.Lock()
+
+
+def default_path() -> Path:
+    return get_settings().content_dir / CATALOGUE_FILE
+
+
+def get_catalogue(path: Path | str | None = None) -> Catalogue:
+    """The current catalogue at `path` (default: content/redflags.yml), reparsed when either file changes.
+
+    A broken edit keeps the last good version; raises `ContentError` only if none ever parsed.
+    """
+    path = Path(path) if path is not None else default_path()
+    with _reloaders_lock:
+        reloading = _reloaders.get(path)
+        if reloading is None:
+            reloading = Reloading(lambda: (path, path.with_name(LANGUAGE_FILE)), lambda _files: parse_catalogue(path))
+            _reloaders[path] = reloading
+    return reloading.get()
+
+
+def last_error(path: Path | str | None = None) -> Optional[Exception]:
+    """The error of the latest failed reload at `path`, for tools that show it."""
+    reloading = _reloaders.get(Path(path) if path is not None else default_path())
+    return reloading.last_error if reloading else None

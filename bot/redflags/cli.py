@@ -1,0 +1,49 @@
+"""`python -m bot redflags`: red flags in text as JSON, or --evaluate a labelled test set.
+
+    python -m bot redflags "jeg kan ikke tisse"     one JSON object
+    python -m bot redflags < beskeder.txt           one JSON line per input line, in order
+    python -m bot redflags --explain "..."           adds "explain": the spans and decisions
+    python -m bot redflags --evaluate FILE           scores; exit 1 below the thresholds
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TextIO
+
+from bot.redflags.catalogue import get_catalogue
+from bot.redflags.detector import Detection, detect
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot redflags", description="Find red flags in Danish text.")
+    parser.add_argument("text", nargs="*", help="the message; without it, one message per line on stdin")
+    parser.add_argument("--explain", action="store_true", help="add the matched spans and negation decisions")
+    parser.add_argument("--evaluate", metavar="FILE", help="score the detector on a labelled test set")
+    args = parser.parse_args(argv[1:])
+    if args.evaluate:
+        return _evaluate(args.evaluate)
+    if args.text:
+        _emit(detect(" ".join(args.text)), args.explain, sys.stdout)
+        return 0
+    for line in sys.stdin:
+        _emit(detect(line.rstrip("\r\n")), args.explain, sys.stdout)
+    return 0
+
+
+def _emit(detection: Detection, explain: bool, out: TextIO) -> None:
+    result = detection.to_json()
+    if explain:
+        result["explain"] = [match.explain() for match in detection.matches] or ["ingen røde flag fundet"]
+    out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    out.flush()
+
+
+def _evaluate(path: str) -> int:
+    from bot.redflags.evaluate import evaluate, load_testset
+
+    report = evaluate(load_testset(path), detect, get_catalogue().level_of)
+    print(report.format())
+    return 0 if report.passed else 1

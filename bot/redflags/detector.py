@@ -1,0 +1,190 @@
+"""Find red flags in what a patient writes: `detect(text)` -> `Detection`.
+
+One `Detector` per catalogue file; `detect()` uses the process-wide one on content/redflags.yml.
+The catalogue is checked for edits on every call and the Matcher rebuilt when it changed. `detect`
+never raises: on an internal error it logs (never the text) and returns an empty result with
+`failed=True`, so callers can fall back to their safe message.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from bot.nlp import detector_disabled, get_lemma_table, get_nlp
+from bot.redflags.catalogue import get_catalogue
+from bot.triage import NONE, level_for_flags
+
+logger = logging.getLogger(__name__)
+
+# Long input is read in chunks cut at whitespace; red flags are found anywhere in it.
+CHUNK_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class Match:
+    """One red-flag mention, for audit: what decided its status and which phrase found it.
+
+    `text`, `start` and `end` refer to the normalised text (lower case, æøå restored).
+    """
+
+    category: str
+    text: str
+    start: int
+    end: int
+    status: str
+    pattern: str
+    line: int
+    because: Optional[str] = None
+
+    def explain(self) -> str:
+        """The decision in plain words for clinicians editing the patterns."""
+        found = f"«{self.text}» → {self.category}"
+        source = f"mønster \"{self.pattern}\", linje {self.line}"
+        if self.status == "negated":
+            return f"{found}: nægtet af «{self.because}» ({source})"
+        if self.status == "excluded":
+            return f"{found}: udelukket af «{self.because}» ({source})"
+        return f"{found}: til stede ({source})"
+
+
+@dataclass(frozen=True)
+class Detection:
+    """Present flags (catalogue order), negated or excluded flags, the triage level and the matches."""
+
+    flags: tuple[str, ...] = ()
+    negated: tuple[str, ...] = ()
+    level: str = NONE
+    matches: tuple[Match, ...] = field(default=(), repr=False)
+    failed: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"flags": list(self.flags), "level": self.level, "negated": list(self.negated)}
+
+
+class Detector:
+    """Red-flag detection against the catalogue at `catalogue_path` (default content/redflags.yml)."""
+
+    def __init__(self, catalogue_path: Path | str | None = None):
+        self._path = catalogue_path
+        self._lock = threading.Lock()
+        self._compiled: Any = None
+
+    def detect(self, text: object) -> Detection:
+        """Red flags in `text`; any object is accepted and nothing is ever raised."""
+        try:
+            return self._detect(_as_text(text))
+        except Exception as error:  # the detector must never take a conversation down
+            frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+            where = f"{Path(frame.filename).name}:{frame.lineno}" if frame else "?"
+            logger.error("Red-flag detection failed: %s at %s", type(error).__name__, where)
+            return Detection(failed=True)
+
+    def compiled(self) -> Any:
+        """The matcher for the current catalogue, rebuilt when the catalogue changed."""
+        catalogue = get_catalogue(self._path)
+        current = self._compiled
+        if current is not None and current.catalogue is catalogue:
+            return current
+        with self._lock:
+            if self._compiled is None or self._compiled.catalogue is not catalogue:
+                from bot.redflags.compiler import compile_catalogue
+
+                try:
+                    self._compiled = compile_catalogue(catalogue, get_nlp(), get_lemma_table())
+                except Exception as error:
+                    if self._compiled is None:
+                        raise
+                    logger.error("Red-flag patterns not recompiled, keeping the last good ones: %s", error)
+            return self._compiled
+
+    def _detect(self, text: str) -> Detection:
+        compiled = self.compiled()
+        normalised = compiled.normaliser.text(text)
+        matches = [m for chunk, offset in _chunks(normalised) for m in self._matches(compiled, chunk, offset)]
+        order = list(compiled.catalogue.categories)
+        present = {m.category for m in matches if m.status == "present"}
+        negated = {m.category for m in matches} - present
+        flags = tuple(name for name in order if name in present)
+        return Detection(
+            flags=flags,
+            negated=tuple(name for name in order if name in negated),
+            level=level_for_flags(flags, compiled.catalogue.level_of),
+            matches=tuple(matches),
+        )
+
+    def _matches(self, compiled: Any, text: str, offset: int) -> list[Match]:
+        from bot.redflags.negation import Hit, decide
+
+        if not text:
+            return []
+        doc = get_nlp()(text, disable=detector_disabled())
+        token_classes = [compiled.classes.of(token.lower_) for token in doc]
+        for token, token_class in zip(doc, token_classes):
+            if token_class:
+                token.norm_ = token_class
+        rules = compiled.rules
+        shortest: dict[tuple[int, int], Hit] = {}
+        for key, start, end in compiled.matches(doc, token_classes):
+            known = shortest.get((key, start))
+            if known is None or end < known.end:
+                shortest[(key, start)] = Hit(start, end, rules[key])
+        decisions = decide(doc, list(shortest.values()), compiled.catalogue.language.clause_start)
+        return [
+            Match(
+                category=d.hit.rule.category or "",
+                text=doc[d.hit.start : d.hit.end].text,
+                start=offset + doc[d.hit.start].idx,
+                end=offset + doc[d.hit.end - 1].idx + len(doc[d.hit.end - 1]),
+                status=d.status,
+                pattern=d.hit.rule.pattern.text,
+                line=d.hit.rule.pattern.line,
+                because=doc[d.because.start : d.because.end].text if d.because else None,
+            )
+            for d in decisions
+        ]
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", errors="replace")
+    return str(value)
+
+
+def _chunks(text: str) -> list[tuple[str, int]]:
+    """Pieces of at most CHUNK_CHARS, cut at a space, with their offsets."""
+    chunks, start = [], 0
+    while len(text) - start > CHUNK_CHARS:
+        cut = text.rfind(" ", start, start + CHUNK_CHARS)
+        cut = cut if cut > start else start + CHUNK_CHARS
+        chunks.append((text[start:cut], start))
+        start = cut
+    chunks.append((text[start:], start))
+    return chunks
+
+
+_default: Optional[Detector] = None
+_default_lock = threading.Lock()
+
+
+def default_detector() -> Detector:
+    """The process-wide detector on content/redflags.yml."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Detector()
+    return _default
+
+
+def detect(text: object) -> Detection:
+    """Red flags in `text` against content/redflags.yml. Never raises."""
+    return default_detector().detect(text)

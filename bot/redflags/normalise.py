@@ -1,0 +1,151 @@
+"""Turn what a patient typed into the text the detector reads, and give tokens their pattern classes.
+
+Patients type fast on phones: no æøå ("foelelsesloes", "afforing"), typos ("skridet"), HTML pasted from
+somewhere, numbers glued to units ("39,5grader"). Everything here is cached per distinct word, so the
+cost per message stays a few dictionary lookups.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any, Callable, Iterable
+
+from bot.redflags.syntax import INFIX, Wildcard, fold
+
+WORD_CACHE_SIZE = 50_000
+MAX_CANDIDATES = 256
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffd]")
+_TAG = re.compile(r"<[^<>]{0,300}>")
+_NEWLINES = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
+_DEGREES = re.compile(r"°\s*c?\b|\bgr\.")
+_DIGIT_LETTER = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_SPACES = re.compile(r"\s+")
+_NUMBER = re.compile(r"^\d{1,3}(?:[.,]\d{1,2})?$")
+_CHARS = str.maketrans({"ö": "ø", "ä": "æ", "’": "'", "`": "'", "´": "'"})
+
+# How a letter may have been typed when æ, ø or å was meant: a digraph or a plain vowel.
+_DIGRAPHS = {"ae": ("ae", "æ"), "oe": ("oe", "ø"), "aa": ("aa", "å")}
+_LETTERS = {"a": ("a", "æ", "å"), "o": ("o", "ø")}
+
+
+class Normaliser:
+    """Lower case, NFC, clean-up, spellings table and æøå restoration.
+
+    A word without æøå that is not a Danish word is replaced by the first spelling with æøå that is
+    a word the patterns care about (its lemma is in `vocabulary`, or a wildcard matches it), so
+    "afforingen" becomes "afføringen" but ordinary typos are left alone.
+    """
+
+    def __init__(
+        self,
+        spellings: dict[str, str],
+        vocabulary: Iterable[str],
+        wildcards: Iterable[Wildcard],
+        lemma_table: Any,
+    ):
+        self._spellings = spellings
+        self._vocabulary = frozenset(vocabulary)
+        self._wildcards = tuple(wildcards)
+        self._lemmas = lemma_table
+        self.word: Callable[[str], str] = lru_cache(maxsize=WORD_CACHE_SIZE)(self._word)
+
+    def text(self, raw: str) -> str:
+        """The cleaned, lower-case text; newlines become sentence ends."""
+        text = unicodedata.normalize("NFC", raw).lower().translate(_CHARS)
+        if "&" in text:
+            text = html.unescape(text)
+        if "<" in text:
+            text = _TAG.sub(" ", text)
+        text = _CONTROL.sub(" ", text)
+        text = _NEWLINES.sub(" . ", text)
+        text = _DEGREES.sub(" grader ", text)
+        text = _DIGIT_LETTER.sub(" ", text)
+        text = _WORD.sub(lambda match: self.word(match.group()), text)
+        return _SPACES.sub(" ", text).strip()
+
+    def _word(self, word: str) -> str:
+        spelled = self._spellings.get(word)
+        if spelled is not None:
+            return spelled
+        if len(word) < 3 or not word.isascii() or word in self._lemmas:
+            return word
+        candidates = _candidates(word)
+        for candidate in candidates:
+            if candidate in self._lemmas and self._lemmas.get(candidate) in self._vocabulary:
+                return candidate
+        known = [candidate for candidate in candidates if candidate in self._lemmas]
+        for candidate in known + candidates:
+            if any(wildcard.matches(fold(candidate)) for wildcard in self._wildcards):
+                return candidate
+        return word
+
+
+def _candidates(word: str) -> list[str]:
+    """Spellings of `word` with æ, ø, å put back, fewest changes first (the word itself excluded)."""
+    choices = _choices(word, letters=True)
+    if _count(choices) > MAX_CANDIDATES:
+        choices = _choices(word, letters=False)
+        if _count(choices) > MAX_CANDIDATES:
+            return []
+    spellings = sorted(itertools.product(*choices), key=lambda parts: sum(part in "æøå" for part in parts))
+    return ["".join(parts) for parts in spellings[1:]]
+
+
+def _choices(word: str, letters: bool) -> list[tuple[str, ...]]:
+    choices, i = [], 0
+    while i < len(word):
+        pair = word[i : i + 2]
+        if pair in _DIGRAPHS:
+            choices.append(_DIGRAPHS[pair])
+            i += 2
+            continue
+        choices.append(_LETTERS.get(word[i], (word[i],)) if letters else (word[i],))
+        i += 1
+    return choices
+
+
+def _count(choices: list[tuple[str, ...]]) -> int:
+    count = 1
+    for options in choices:
+        count *= len(options)
+    return count
+
+
+class TokenClasses:
+    """The class a token gets for wildcard and number patterns: the most specific wildcard it
+    matches (``*kræft*``), or a number range (``#feber``), or nothing.
+
+    One class per token keeps the spaCy Matcher comparing plain values. A word that matches two
+    wildcards gets the more specific one; a pattern word accepts every wildcard that implies it
+    (`implied_by`), so "brystkræften" with class ``bryst*`` is not lost to ``*kræft*`` as long as one
+    of the two implies the other.
+    """
+
+    def __init__(self, wildcards: Iterable[Wildcard], numbers: dict[str, tuple[float, float]]):
+        self._wildcards = sorted(set(wildcards), key=lambda w: (-len(w.stem), w.kind == INFIX, w.key))
+        self._numbers = tuple(numbers.items())
+        self.of: Callable[[str], str] = lru_cache(maxsize=WORD_CACHE_SIZE)(self._of)
+
+    def implied_by(self, wildcard: Wildcard) -> list[str]:
+        """Class values a token may carry and still match `wildcard`."""
+        return [other.key for other in self._wildcards if other.implies(wildcard)]
+
+    def _of(self, word: str) -> str:
+        if word[:1].isdigit():
+            if _NUMBER.match(word):
+                value = float(word.replace(",", "."))
+                for name, (low, high) in self._numbers:
+                    if low <= value <= high:
+                        return f"#{name}"
+            return ""
+        folded = fold(word)
+        for wildcard in self._wildcards:
+            if wildcard.matches(folded):
+                return wildcard.key
+        return ""

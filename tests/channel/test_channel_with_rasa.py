@@ -1,0 +1,59 @@
+"""The channel inside the real Rasa server: guard and safety net with the trained assistant."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def _post(url: str, body: bytes) -> tuple[int, object]:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_bad_requests_are_refused_by_the_running_server(action_server_up):
+    assert _post(action_server_up.webhook_url, b"{oops")[0] == 400
+    assert _post(action_server_up.webhook_url, json.dumps({"message": "hej"}).encode())[0] == 400
+    assert _post(action_server_up.webhook_url, b'{"sender": "a", "message": "' + b"x" * 40_000 + b'"}')[0] == 413
+
+
+def test_widget_files_and_demo_are_served_by_the_rasa_server(action_server_up):
+    from bot.rasa.channel import DEMO_PATH, WIDGET_CSS_PATH, WIDGET_JS_PATH
+
+    for path, kind in ((WIDGET_JS_PATH, "javascript"), (WIDGET_CSS_PATH, "css"), (DEMO_PATH, "html")):
+        with urllib.request.urlopen(action_server_up.base_url + path, timeout=30) as answer:
+            assert kind in answer.headers["Content-Type"]
+
+
+def test_unreadable_message_gets_a_friendly_answer(action_server_up):
+    reply = action_server_up.conversation().send("🙂🙂🙂")
+    assert reply.texts and "Skriv gerne" in reply.text
+
+
+def test_personal_data_never_reaches_the_bot_and_the_patient_is_told(action_server_up):
+    reply = action_server_up.conversation().send("Mit cpr er 010203-1234, ring på 12345678")
+    assert "fjernet CPR-nummer og telefonnummer" in reply.text
+
+
+def test_action_server_down_still_escalates_a_red_flag(rasa_servers):
+    rasa_servers.stop_action_server()
+    try:
+        conversation = rasa_servers.conversation({"name": "", "phone": "12 34 56 78", "region": "hovedstaden"})
+        reply = conversation.send("jeg kan ikke holde på vandet")
+        assert reply.triage is not None and reply.triage["triage"] == "emergency"
+        assert "112" in reply.text
+        benign = rasa_servers.conversation({"name": "", "phone": "12 34 56 78", "region": "hovedstaden"})
+        answer = benign.send("hvad kan jeg selv gøre for min ryg")
+        assert answer.texts, "the patient got silence"
+        assert "112" in answer.text or "læge" in answer.text
+    finally:
+        rasa_servers.start_action_server()

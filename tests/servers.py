@@ -1,0 +1,173 @@
+"""The real rygbot servers for tests: a trained model, the action server and Rasa on free ports.
+
+Training goes through `bot.launcher.train_if_needed`, so a model for unchanged data is reused
+(also across test runs). Both servers log to one file, which the test report shows on failure.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import socket
+import subprocess
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, IO, Optional
+
+from bot import launcher
+from bot.rasa.channel import DEMO_PATH, WEBHOOK_PATH
+from bot.settings import get_settings
+
+HOST = "127.0.0.1"
+# Test servers ignore the developer's .env for what the tests assert on.
+TEST_ENV = {
+    "RYGBOT_HOST": HOST,
+    "RYGBOT_CORS_ORIGINS": "*",
+    "RYGBOT_RASA_API_TOKEN": "",
+    "RYGBOT_CLINIC_NAME": "",
+    "RYGBOT_CLINIC_PHONE": "",
+    "RYGBOT_CLINIC_REGION": "",
+    "RYGBOT_LOCK_STORE_URL": "",
+    "LOG_LEVEL": "INFO",
+}
+
+
+def free_port() -> int:
+    """A localhost port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def train_model(log_path: Path) -> Path:
+    """The model for the current data: cached in models/ by fingerprint, trained when missing."""
+    with log_path.open("a", encoding="utf-8") as log:
+        return launcher.train_if_needed(log)
+
+
+@dataclass
+class RasaServers:
+    """Running servers. `.stop_action_server()` simulates the action server going down."""
+
+    model: Path
+    workdir: Path
+    log_path: Path
+    rasa_port: int = field(default_factory=free_port)
+    action_port: int = field(default_factory=free_port)
+    _log: Optional[IO[str]] = None
+    _rasa: Optional[subprocess.Popen] = None
+    _actions: Optional[subprocess.Popen] = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.rasa_port}"
+
+    @property
+    def webhook_url(self) -> str:
+        return self.base_url + WEBHOOK_PATH
+
+    @property
+    def demo_url(self) -> str:
+        return self.base_url + DEMO_PATH
+
+    def _env(self) -> dict[str, str]:
+        return {**launcher.rasa_env(), **TEST_ENV, "RYGBOT_TRACKER_STORE_URL": self._tracker_url()}
+
+    def _tracker_url(self) -> str:
+        return f"sqlite:///{self.workdir / 'tracker.db'}"
+
+    def start(self) -> "RasaServers":
+        self._log = self.log_path.open("a", encoding="utf-8")
+        endpoints = launcher.write_endpoints(self.workdir / "endpoints.yml", self.action_port, self._tracker_url())
+        settings = dataclasses.replace(get_settings(), host=HOST, cors_origins=("*",), rasa_api_token="")
+        self.start_action_server()
+        self._rasa = launcher.start_rasa(self.model, self.rasa_port, endpoints, self._log, settings, env=self._env())
+        launcher.wait_until_ready(self.base_url + "/webhooks/rygbot/", self._rasa)
+        return self
+
+    def start_action_server(self) -> None:
+        assert self._log is not None
+        if self._actions is not None and self._actions.poll() is None:
+            return
+        self._actions = launcher.start_action_server(self.action_port, self._log, env=self._env())
+        launcher.wait_until_ready(f"http://{HOST}:{self.action_port}/health", self._actions)
+
+    def stop_action_server(self) -> None:
+        launcher.stop(self._actions)
+
+    def stop(self) -> None:
+        launcher.stop(self._rasa)
+        launcher.stop(self._actions)
+        if self._log:
+            self._log.close()
+
+    def log_tail(self, lines: int = 80) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def conversation(self, clinic: Optional[dict[str, str]] = None) -> "Conversation":
+        return Conversation(self.webhook_url, clinic=clinic)
+
+
+@dataclass
+class Conversation:
+    """One patient talking through the webhook, like the widget does."""
+
+    webhook_url: str
+    clinic: Optional[dict[str, str]] = None
+    sender: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    def send(self, message: str) -> "Reply":
+        body: dict[str, Any] = {"sender": self.sender, "message": message}
+        if self.clinic is not None:
+            body["metadata"] = {"clinic": self.clinic}
+        request = urllib.request.Request(
+            self.webhook_url,
+            data=json.dumps(body).encode("utf-8"),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return Reply(json.loads(response.read().decode("utf-8")))
+
+
+@dataclass
+class Reply:
+    """The REST channel's reply list, with helpers for what the tests assert on."""
+
+    messages: list[dict[str, Any]]
+
+    @property
+    def texts(self) -> list[str]:
+        return [m["text"] for m in self.messages if m.get("text")]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts)
+
+    @property
+    def customs(self) -> list[dict[str, Any]]:
+        return [m["custom"] for m in self.messages if isinstance(m.get("custom"), dict)]
+
+    @property
+    def triage(self) -> Optional[dict[str, Any]]:
+        """The triage payload of this reply, if it has one (the most severe if several)."""
+        found = [c for c in self.customs if "triage" in c]
+        order = ["none", "urgent", "emergency"]
+        return max(found, key=lambda c: order.index(c["triage"])) if found else None
+
+    @property
+    def content_ids(self) -> list[str]:
+        return [c["content_id"] for c in self.customs if "content_id" in c]
+
+    @property
+    def buttons(self) -> list[dict[str, str]]:
+        return [b for m in self.messages for b in m.get("buttons") or []]
+
+    @property
+    def payloads(self) -> list[str]:
+        return [b["payload"] for b in self.buttons]
