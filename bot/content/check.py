@@ -17,16 +17,8 @@ from bot.content.regions import parse_regions
 from bot.content.reloading import ContentError
 from bot.content.store import REGIONS_FILE, TEXTS_DIR
 from bot.content.texts import PENDING_REVIEW, Problem, Text, display_path, validate_text
+from bot.redflags.catalogue import CATALOGUE_FILE, CATEGORY_NAMES, TEXT_FIELDS, parse_catalogue
 from bot.routing import CONTENT_IDS_USED
-
-REDFLAGS_FILE = "redflags.yml"
-# The fixed category names of DESIGN.md, in screening order; the catalogue must have each.
-REDFLAG_CATEGORIES: tuple[str, ...] = (
-    "bladder_bowel", "saddle_numbness", "neuro_deficit", "infection", "trauma",
-    "spinal_procedure", "cancer", "weight_loss", "fracture_risk",
-)
-REDFLAG_TEXT_FIELDS = ("question", "why", "simpler")
-
 
 @dataclass(frozen=True)
 class TextRow:
@@ -75,7 +67,7 @@ def run_check(content_dir: Path, used_ids: Optional[Iterable[str]] = None) -> Ch
     texts = _check_texts(content_dir / TEXTS_DIR, result)
     _check_used_ids(content_dir / TEXTS_DIR, texts, set(used_ids), result)
     _check_regions(content_dir / REGIONS_FILE, result)
-    _check_redflags(content_dir / REDFLAGS_FILE, result)
+    _check_redflags(content_dir / CATALOGUE_FILE, result)
     return result
 
 
@@ -129,24 +121,23 @@ def _check_redflags(path: Path, result: CheckResult) -> None:
         result.problems.append(f"{where}: Filen med røde flag mangler.")
         return
     try:
-        from bot.redflags.catalogue import parse_catalogue
-    except ImportError:
-        result.problems.append(f"{where}: Kan ikke tjekkes, fordi bot/redflags/catalogue.py mangler (kontakt udviklerne).")
-        return
-    try:
         catalogue = parse_catalogue(path)
     except ContentError as error:
         result.problems.extend(str(error).splitlines())
         return
     categories = catalogue.categories
     result.redflag_count = len(categories)
-    for name in REDFLAG_CATEGORIES:
+    for name in CATEGORY_NAMES:
         category = categories.get(name)
         if category is None:
             result.problems.append(f"{where}: Kategorien '{name}' mangler. Kategoriernes navne må ikke ændres.")
             continue
-        texts = {f: str(getattr(category, f, "") or "").strip() for f in REDFLAG_TEXT_FIELDS}
+        texts = {f: str(getattr(category, f, "") or "").strip() for f in TEXT_FIELDS}
         for field_name, value in texts.items():
             if not value:
                 result.problems.append(f"{where}: Kategorien '{name}' mangler teksten '{field_name}'. Skriv den.")
-        result.redflag_rows.append(RedFlagRow(name, *(lix(texts[f]) for f in REDFLAG_TEXT_FIELDS)))
+        row = RedFlagRow(name, *(lix(texts[f]) for f in TEXT_FIELDS))
+        result.redflag_rows.append(row)
+        hard = [f for f in TEXT_FIELDS if getattr(row, f) > MAX_LIX]
+        if hard:
+            result.warnings.append(f"{where}: '{name}' har LIX over {MAX_LIX} i {', '.join(hard)}. Overvej kortere sætninger (klinisk gennemgang).")

@@ -15,11 +15,15 @@ from bot.content.regions import Region, laegevagt_list, parse_regions
 from bot.content.reloading import ContentError
 from bot.content.store import REGIONS_FILE, TEXTS_DIR
 from bot.content.texts import Text, validate_text
+from bot import routing
+from bot.redflags.catalogue import CATALOGUE_FILE, parse_catalogue
 
 # Private-use characters mark filled placeholders through escaping, to highlight them afterwards.
 _MARK_START, _MARK_END = "\ue000", "\ue001"
 _SAFE_LINK_RE = re.compile(r"\[([^\]]*)\]\(((?:https?://|tel:|mailto:)[^)\s]*)\)")
 LEVEL_LABELS = {"emergency": "Akut: ring 112", "urgent": "Kontakt lægen nu"}
+# Texts the actions send whole, without a "Læs mere" button (actions/common.py `whole=True`).
+SENT_WHOLE = frozenset({routing.WELCOME, routing.EMERGENCY, routing.URGENT, routing.ENGLISH})
 
 STYLE = """
 body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1d1d1f;background:#f5f6f8}
@@ -70,7 +74,7 @@ def render_preview(content_dir: Path) -> str:
     for path in paths:
         text, problems = validate_text(path)
         sections.append(_text_section(path, text, [str(p) for p in problems], marked))
-    sections.append(_redflags_section(content_dir / "redflags.yml"))
+    sections.append(_redflags_section(content_dir / CATALOGUE_FILE))
     sections.append(_regions_section(regions, regions_error))
     body = "\n".join(sections)
     return (
@@ -92,7 +96,7 @@ def _intro() -> str:
     names = ", ".join(f"<code>{{{html.escape(n)}}}</code>" for n in PLACEHOLDERS)
     return (
         "<p>Sådan ser teksterne ud i chatten. Den første boble vises først; resten vises, når "
-        "patienten trykker <em>Læs mere</em>. Kortversionen (summary) bruges, hvor botten kun "
+        "patienten trykker <em>Læs mere</em>. Tekster mærket <em>sendes hele</em> vises altid helt. Kortversionen (summary) bruges, hvor botten kun "
         f"skal sige en sætning eller to. Pladsholdere ({names}) er vist med "
         "<mark>gul baggrund</mark> og den tekst, patienten ser, når klinikken ikke har oplyst andet.</p>"
     )
@@ -109,9 +113,9 @@ def _text_section(path: Path, text: Optional[Text], problems: list[str], marked:
         return f'<section id="{html.escape(path.stem)}"><h2>{html.escape(path.name)}</h2><div class="error">{errors}</div></section>'
     messages = [fill(m, None, marked) for m in chat_messages(text.body)]
     bubbles = [render_message(messages[0])] if messages else []
-    if len(messages) > 1:
+    if len(messages) > 1 and text.id not in SENT_WHOLE:
         bubbles.append('<div class="more">Læs mere</div>')
-        bubbles.extend(render_message(m) for m in messages[1:])
+    bubbles.extend(render_message(m) for m in messages[1:])
     reviewed = text.reviewed_on.isoformat() if text.reviewed_on else "afventer faglig gennemgang"
     sources = "".join(
         f'<li><a href="{html.escape(s.url, quote=True)}">{html.escape(s.title)}</a></li>' for s in text.sources
@@ -122,15 +126,13 @@ def _text_section(path: Path, text: Optional[Text], problems: list[str], marked:
         f'<div class="meta">id: <code>{html.escape(text.id)}</code> · version {html.escape(text.version)} · '
         f"gennemgået: {html.escape(reviewed)} ({html.escape(text.reviewed_by)}) · LIX {score.lix:.0f}</div>"
         f'<div class="label">Kort version (summary)</div>{render_message(fill(text.summary, None, marked))}'
-        f'<div class="label">I chatten</div>{"".join(bubbles)}'
+        f'<div class="label">I chatten{" (sendes hele)" if text.id in SENT_WHOLE else ""}</div>{"".join(bubbles)}'
         f'<div class="label">Kilder</div><ul>{sources}</ul></section>'
     )
 
 
 def _redflags_section(path: Path) -> str:
     try:
-        from bot.redflags.catalogue import parse_catalogue
-
         categories = parse_catalogue(path).categories
     except Exception as error:  # the page still shows every text when the catalogue is broken
         message = html.escape(str(error) or type(error).__name__)

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from content_helpers import make_text, rewrite
 
-from bot.content import cli
-from bot.content.check import REDFLAG_CATEGORIES, run_check
+from bot.content import check, cli
+from bot.content.check import run_check
+from bot.redflags.catalogue import CATEGORY_NAMES
 from bot.settings import PROJECT_ROOT
 
 
@@ -145,13 +146,11 @@ class FakeCategory:
 
 def fake_catalogue(monkeypatch, categories: dict) -> None:
     """Stand in for the detector engineer's parser, to test what the check does with its result."""
-    module = types.ModuleType("bot.redflags.catalogue")
-    module.parse_catalogue = lambda path: types.SimpleNamespace(categories=categories)
-    monkeypatch.setitem(sys.modules, "bot.redflags.catalogue", module)
+    monkeypatch.setattr(check, "parse_catalogue", lambda path: types.SimpleNamespace(categories=categories))
 
 
 def full_categories() -> dict:
-    return {name: FakeCategory(name, "urgent", "Spørgsmål?", "Fordi.", "Enklere?") for name in REDFLAG_CATEGORIES}
+    return {name: FakeCategory(name, "urgent", "Spørgsmål?", "Fordi.", "Enklere?") for name in CATEGORY_NAMES}
 
 
 def test_every_red_flag_category_needs_question_why_and_simpler(content_copy, monkeypatch):
@@ -169,7 +168,7 @@ def test_a_complete_catalogue_passes_and_gets_a_lix_row_per_category(content_cop
     fake_catalogue(monkeypatch, full_categories())
     result = run_check(content_copy, used_ids=())
     assert problems_about(result.problems, "redflags.yml") == []
-    assert [row.name for row in result.redflag_rows] == list(REDFLAG_CATEGORIES)
+    assert [row.name for row in result.redflag_rows] == list(CATEGORY_NAMES)
     cli.main(["content", "check", "--content", str(content_copy)])
     assert "fracture_risk" in capsys.readouterr().out
 
@@ -180,11 +179,16 @@ def test_catalogue_parse_errors_are_passed_on_line_by_line(content_copy, monkeyp
     def broken(path):
         raise ContentError(f"{path}, linje 3: Feltet 'question' mangler.\n{path}, linje 9: Ukendt niveau.")
 
-    module = types.ModuleType("bot.redflags.catalogue")
-    module.parse_catalogue = broken
-    monkeypatch.setitem(sys.modules, "bot.redflags.catalogue", module)
+    monkeypatch.setattr(check, "parse_catalogue", broken)
     problems = problems_about(problems_for(content_copy), "redflags.yml")
     assert [p.split(": ", 1)[1] for p in problems] == ["Feltet 'question' mangler.", "Ukendt niveau."]
+
+
+def test_a_renamed_red_flag_category_fails_with_the_catalogue_parsers_message(content_copy):
+    path = content_copy / "redflags.yml"
+    rewrite(path, path.read_text(encoding="utf-8").replace("\nbladder_bowel:", "\nblaere:"))
+    (problem,) = problems_about(problems_for(content_copy), "redflags.yml")
+    assert "linje" in problem and "'blaere'" in problem
 
 
 def test_a_missing_catalogue_file_is_a_problem(content_copy):

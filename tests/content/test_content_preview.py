@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import sys
 import types
 
 import pytest
 from content_helpers import make_text, rewrite
 
-from bot.content import cli
+from bot.content import cli, preview
 from bot.content.preview import render_message, render_preview
+from bot.redflags.catalogue import CATEGORY_NAMES
 
 
 @pytest.fixture
 def no_catalogue(monkeypatch):
     """The preview must render the texts whatever state the red-flag catalogue is in."""
-    module = types.ModuleType("bot.redflags.catalogue")
-
     def parse_catalogue(path):
         raise ValueError("catalogue unavailable in this test")
 
-    module.parse_catalogue = parse_catalogue
-    monkeypatch.setitem(sys.modules, "bot.redflags.catalogue", module)
+    monkeypatch.setattr(preview, "parse_catalogue", parse_catalogue)
 
 
 def test_preview_shows_every_text_with_read_more_and_sources(content_copy, no_catalogue):
@@ -29,6 +26,8 @@ def test_preview_shows_every_text_with_read_more_and_sources(content_copy, no_ca
     for path in (content_copy / "da").glob("*.md"):
         assert f'<section id="{path.stem}">' in page
     assert page.count('<div class="more">Læs mere</div>') >= 5
+    akut = page.split('<section id="akut-112">', 1)[1].split("</section>", 1)[0]
+    assert "(sendes hele)" in akut and "Læs mere" not in akut and "Det kan du sige" in akut
     assert '<a href="https://doi.org/10.3174/ajnr.A4173">' in page
     assert "<strong>Det viser forskningen</strong>" in page
     assert "<td>Region Sjælland</td><td>1818</td>" in page
@@ -52,6 +51,14 @@ def test_preview_escapes_html_from_content(content_copy, no_catalogue):
     assert "&amp; <strong>fed</strong>" in page
 
 
+def test_preview_shows_the_real_red_flag_questions(content_copy):
+    page = render_preview(content_copy)
+    section = page.split('<section id="roede-flag">', 1)[1]
+    for name in CATEGORY_NAMES:
+        assert f"<code>{name}</code>" in section
+    assert 'class="error"' not in section.split("</section>", 1)[0]
+
+
 def test_preview_shows_a_broken_text_as_an_error(content_copy, no_catalogue):
     rewrite(content_copy / "da" / "a.md", "<b>ingen felter</b>")
     page = render_preview(content_copy)
@@ -63,9 +70,7 @@ def test_preview_shows_red_flag_questions_with_why_and_simpler(content_copy, mon
     category = types.SimpleNamespace(
         level="emergency", question="Har du svært ved at tisse?", why="Det kan være <alvorligt>.", simpler="Kan du tisse?"
     )
-    module = types.ModuleType("bot.redflags.catalogue")
-    module.parse_catalogue = lambda path: types.SimpleNamespace(categories={"bladder_bowel": category})
-    monkeypatch.setitem(sys.modules, "bot.redflags.catalogue", module)
+    monkeypatch.setattr(preview, "parse_catalogue", lambda path: types.SimpleNamespace(categories={"bladder_bowel": category}))
     page = render_preview(content_copy)
     assert "<code>bladder_bowel</code>" in page
     assert "Akut: ring 112" in page
