@@ -13,6 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import phrases
 from bot import routing, safety
 from bot.content import get_store
 from bot.rasa.redflag_component import DETECTION_KEY
@@ -21,8 +22,6 @@ from bot.triage import EMERGENCY, LEVELS, NONE, URGENT, most_severe
 
 logger = logging.getLogger(__name__)
 
-READ_MORE_TITLE = "Læs mere"
-READ_MORE_PAYLOAD = "/affirm"
 ESCALATION_TEXTS = {EMERGENCY: routing.EMERGENCY, URGENT: routing.URGENT}
 
 
@@ -118,7 +117,7 @@ def send_content(
 def offer_read_more(dispatcher: CollectingDispatcher, pending: list[dict[str, Any]]) -> list[EventType]:
     """Store what is left to read and show the "Læs mere" button (payload /affirm)."""
     if pending:
-        dispatcher.utter_message(buttons=[{"title": READ_MORE_TITLE, "payload": READ_MORE_PAYLOAD}])
+        dispatcher.utter_message(buttons=phrases.READ_MORE_BUTTON)
     return [SlotSet("read_more", pending or None)]
 
 
@@ -149,7 +148,7 @@ def send_escalation(
 def remind_escalation(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """After an escalation, answer with a reminder of it instead of any reassurance (invariant 2)."""
     level = escalated_level(tracker)
-    dispatcher.utter_message(response="utter_escalation_reminder")
+    dispatcher.utter_message(text=phrases.ESCALATION_REMINDER)
     return send_escalation(dispatcher, tracker, level, tracker.get_slot("red_flags") or [])
 
 

@@ -23,6 +23,7 @@ from actions.common import (
     send_safe_fallback,
     send_content,
 )
+from actions import phrases
 from bot import routing
 from bot.content import get_store
 from bot.triage import NONE
@@ -47,7 +48,7 @@ class ActionAnswer(Action):
         if escalated_level(tracker) != NONE and text_id not in routing.NEUTRAL_AFTER_ESCALATION:
             return remind_escalation(dispatcher, tracker)
         if intent == "insist_scan":
-            dispatcher.utter_message(response="utter_insist_scan")
+            dispatcher.utter_message(text=phrases.INSIST_SCAN)
         in_screening = tracker.active_loop_name is not None
         try:
             more = send_content(dispatcher, text_id, clinic_values(tracker), whole=text_id == routing.ENGLISH)
@@ -70,10 +71,11 @@ class ActionAcknowledge(Action):
         pending: list[dict[str, Any]] = list(tracker.get_slot("read_more") or [])
         if latest_intent(tracker) == "affirm" and pending:
             return self._read_more(dispatcher, tracker, pending)
-        if escalated_level(tracker) != NONE:
-            dispatcher.utter_message(response="utter_escalation_reminder_short")
+        level = escalated_level(tracker)
+        if level != NONE:
+            dispatcher.utter_message(text=phrases.SHORT_REMINDERS.get(level, phrases.SHORT_REMINDER_URGENT))
             return [SlotSet("read_more", None)]
-        dispatcher.utter_message(response="utter_acknowledge")
+        dispatcher.utter_message(text=phrases.ACKNOWLEDGE, buttons=phrases.TOPIC_BUTTONS)
         return [SlotSet("read_more", None)]
 
     @staticmethod

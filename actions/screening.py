@@ -16,6 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import phrases
 from actions.common import detection, escalated_level, latest_intent, negated_in_conversation
 from bot import screening
 from bot.redflags.catalogue import get_catalogue
@@ -26,11 +27,6 @@ logger = logging.getLogger(__name__)
 FORM = "screening_form"
 DURATION_SLOT = "pain_duration"
 ANSWER_SLOT = "screening_answer"
-ANSWER_BUTTONS = [
-    {"title": "Ja", "payload": "/affirm"},
-    {"title": "Nej", "payload": "/deny"},
-    {"title": "Ved ikke", "payload": "/dont_know"},
-]
 # Actions the form runs itself around a patient turn; anything else after the latest message
 # means the form is coming back from an interruption and the message was handled already.
 _FORM_MACHINERY = {"action_listen", "action_extract_slots", FORM, f"validate_{FORM}"}
@@ -89,7 +85,7 @@ class ValidateScreeningForm(Action):
                 progress = screening.record_answer(progress, category, reading.value).progress
             elif reading.kind == screening.NOT_UNDERSTOOD and requested is not None:
                 dispatcher.utter_message(
-                    response="utter_duration_not_understood" if asking == "duration" else "utter_answer_not_understood"
+                    text=phrases.DURATION_NOT_UNDERSTOOD if asking == "duration" else phrases.ANSWER_NOT_UNDERSTOOD
                 )
 
         return [
@@ -113,6 +109,17 @@ class ValidateScreeningForm(Action):
         return None
 
 
+class ActionAskPainDuration(Action):
+    """Asks how long the pain has lasted, with the three duration buttons."""
+
+    def name(self) -> str:
+        return "action_ask_pain_duration"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(text=phrases.ASK_DURATION, buttons=phrases.DURATION_BUTTONS)
+        return []
+
+
 class ActionAskScreeningAnswer(Action):
     """Asks the next red-flag question with Ja / Nej / Ved ikke buttons; after a first "ved ikke"
     the same question in simpler words, with why it matters."""
@@ -128,10 +135,10 @@ class ActionAskScreeningAnswer(Action):
             return []
         entry: Any = catalogue.categories[category]
         if tracker.get_slot("screening_category") is None:
-            dispatcher.utter_message(response="utter_screening_intro")
+            dispatcher.utter_message(text=phrases.SCREENING_INTRO)
         if category in progress.simplified:
             dispatcher.utter_message(text=entry.why)
-            dispatcher.utter_message(text=entry.simpler, buttons=ANSWER_BUTTONS)
+            dispatcher.utter_message(text=entry.simpler, buttons=phrases.ANSWER_BUTTONS)
         else:
-            dispatcher.utter_message(text=entry.question, buttons=ANSWER_BUTTONS)
+            dispatcher.utter_message(text=entry.question, buttons=phrases.ANSWER_BUTTONS)
         return [SlotSet("screening_category", category)]

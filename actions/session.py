@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, Restarted, SessionStarted
+from rasa_sdk.events import ActionExecuted, EventType, FollowupAction, Restarted, SessionStarted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import phrases
 from actions.common import clinic_values, send_content, send_safe_fallback
 from bot import routing
 
@@ -42,6 +43,8 @@ class ActionRestart(Action):
         return "action_restart"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(response="utter_restart")
+        dispatcher.utter_message(text=phrases.RESTART)
         send_welcome(dispatcher, tracker)
-        return [Restarted(), SessionStarted(), ActionExecuted("action_listen")]
+        # A new session right away (no second welcome on the next message), then wait for the
+        # patient: after a restart no rule applies, so nothing else may be predicted.
+        return [Restarted(), SessionStarted(), FollowupAction("action_listen")]

@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+from rasa.shared.utils.io import read_yaml_file
+
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,14 +56,39 @@ def _run_cross_validation(args: argparse.Namespace) -> float:
     rasa = Path(sys.executable).with_name("rasa")
     command = [
         str(rasa), "test", "nlu", "--cross-validation", "--folds", str(args.folds),
-        "--config", args.config, "--nlu", args.nlu, "--out", args.out, "--no-plot",
+        "--config", args.config, "--nlu", args.nlu, "--out", args.out, "--no-plot", "--successes",
     ]
     started = time.monotonic()
     subprocess.run(command, cwd=ROOT, env=env, check=True, preexec_fn=lambda: os.nice(10))
     return time.monotonic() - started
 
 
-def _format_report(report: dict, folds: int, seconds: float | None) -> str:
+def _fallback_threshold(config: str) -> float | None:
+    """The FallbackClassifier threshold, to show how often a test message would fall back."""
+    pipeline = read_yaml_file(config).get("pipeline") or []
+    for component in pipeline:
+        if component.get("name") == "FallbackClassifier":
+            return float(component.get("threshold", 0.3))
+    return None
+
+
+def _low_confidence_share(out: Path, threshold: float) -> dict[str, float]:
+    """Per true intent (and "all"): share of test predictions below the fallback threshold."""
+    predictions = []
+    for name in ("intent_errors.json", "intent_successes.json"):
+        if (out / name).exists():
+            predictions += json.loads((out / name).read_text(encoding="utf-8"))
+    low: dict[str, list[bool]] = {}
+    for p in predictions:
+        below = p["intent_prediction"]["confidence"] < threshold
+        low.setdefault(p["intent"], []).append(below)
+        low.setdefault("all", []).append(below)
+    return {intent: sum(flags) / len(flags) for intent, flags in low.items()}
+
+
+def _format_report(
+    report: dict, folds: int, seconds: float | None, low: dict[str, float], threshold: float | None
+) -> str:
     intents = sorted(
         (name for name, row in report.items() if name not in SUMMARY_KEYS and isinstance(row, dict)),
         key=lambda name: (report[name]["f1-score"], name),
@@ -69,15 +96,15 @@ def _format_report(report: dict, folds: int, seconds: float | None) -> str:
     lines = [
         f"# NLU cross-validation ({folds} folds)",
         "",
-        "| intent | precision | recall | F1 | support | most confused with |",
-        "|---|---:|---:|---:|---:|---|",
+        "| intent | precision | recall | F1 | support | below fallback | most confused with |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     for name in intents:
         row = report[name]
         confused = ", ".join(f"{other} ({n})" for other, n in list(row.get("confused_with", {}).items())[:2])
         lines.append(
             f"| {name} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1-score']:.3f} "
-            f"| {row['support']} | {confused} |"
+            f"| {row['support']} | {_percent(low.get(name))} | {confused} |"
         )
     lines.append("")
     for key in ("macro avg", "weighted avg"):
@@ -85,6 +112,11 @@ def _format_report(report: dict, folds: int, seconds: float | None) -> str:
             lines.append(f"- **{key} F1: {report[key]['f1-score']:.3f}**")
     if "accuracy" in report:
         lines.append(f"- accuracy: {report['accuracy']:.3f}")
+    if threshold is not None:
+        lines.append(
+            f"- test messages below the fallback threshold ({threshold}): {_percent(low.get('all'))}"
+            " (the bot would ask them to rephrase; F1 above ignores the fallback, as Rasa does)"
+        )
     if seconds is not None:
         lines.append(f"- run time: {seconds / 60:.1f} min")
 
@@ -98,6 +130,10 @@ def _format_report(report: dict, folds: int, seconds: float | None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _percent(share: float | None) -> str:
+    return "" if share is None else f"{100 * share:.0f} %"
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     args = _parse_args(argv)
@@ -109,7 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     if not report_file.exists():
         logger.error("no %s: run without --skip-run first", report_file)
         return 1
-    markdown = _format_report(json.loads(report_file.read_text(encoding="utf-8")), args.folds, seconds)
+    threshold = _fallback_threshold(args.config)
+    low = _low_confidence_share(Path(args.out), threshold) if threshold is not None else {}
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    markdown = _format_report(report, args.folds, seconds, low, threshold)
     Path(args.report).parent.mkdir(parents=True, exist_ok=True)
     Path(args.report).write_text(markdown, encoding="utf-8")
     print(markdown)

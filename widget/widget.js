@@ -17,6 +17,7 @@
   var STORE_KEY = "rygbot.v1";
   var INIT_PAYLOAD = "/greet";
   var TIMEOUT_MS = 40000;
+  var LAUNCHER_TEXT = "Ondt i ryggen? Spørg her";
   var laegevagt = { hovedstaden: "1813", sjaelland: "1818" };
   var data = script.dataset;
   var clinic = { name: data.clinicName || "", phone: data.clinicPhone || "", region: data.region || "" };
@@ -139,7 +140,7 @@
     ui.launcher.setAttribute("aria-controls", "rb-panel");
     ui.launcher.setAttribute("aria-expanded", "false");
     ui.launcher.appendChild(icon());
-    ui.launcher.appendChild(el("span", "", "Ondt i ryggen? Spørg her"));
+    ui.launcherText = ui.launcher.appendChild(el("span", "", LAUNCHER_TEXT));
 
     var panel = ui.panel = wrap.appendChild(el("div", "rb-panel"));
     panel.id = "rb-panel";
@@ -407,6 +408,7 @@
     save();
     ui.panel.hidden = false;
     ui.launcher.setAttribute("aria-expanded", "true");
+    ui.launcherText.textContent = "Luk chatten";
     ui.launcher.parentNode.classList.add("rb-is-open");
     scrollDown();
     if (!restoring) ui.input.focus();
@@ -418,6 +420,7 @@
     save();
     ui.panel.hidden = true;
     ui.launcher.setAttribute("aria-expanded", "false");
+    ui.launcherText.textContent = LAUNCHER_TEXT;
     ui.launcher.parentNode.classList.remove("rb-is-open");
     ui.launcher.focus();
   }

@@ -49,6 +49,9 @@ class RedFlagClassifier(GraphComponent, IntentClassifier):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> RedFlagClassifier:
+        # Load the detector's language pipeline and patterns now, with the model, so the first
+        # patient does not wait seconds for them.
+        detect("ondt i ryggen")
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -199,7 +199,9 @@ def _parse_pattern(path: Path, field: str, item: Any, language: Optional[Languag
         item = item["cue"]
     line = _line(item)
     if not isinstance(item, str):
-        raise ContentError(f"{path} ({field}): '{item}' er ikke en vending. Sæt den i anførselstegn.")
+        raise ContentError(
+            f"{path} ({field}): '{item}' er ikke en vending. Sæt den i anførselstegn (især no, yes, on og off)."
+        )
     try:
         phrase = parse_phrase(item)
     except PhraseError as error:
@@ -247,8 +249,13 @@ def _parse_language(path: Path, data: Any) -> Language:
 
 
 def _word_set(path: Path, field: str, items: Any) -> frozenset[str]:
-    if not isinstance(items, list) or not all(isinstance(item, str) and item.strip() for item in items):
+    if not isinstance(items, list):
         raise ContentError(f"{path} ({field}): skriv en liste med ét ord pr. linje.")
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise ContentError(
+                f"{path} ({field}): '{item}' er ikke et ord. Ord som no, yes, on og off skal stå i anførselstegn."
+            )
     return frozenset(clean(item.strip()) for item in items)
 
 
@@ -294,13 +301,17 @@ def get_catalogue(path: Path | str | None = None) -> Catalogue:
 
     A broken edit keeps the last good version; raises `ContentError` only if none ever parsed.
     """
-    path = Path(path) if path is not None else default_path()
-    with _reloaders_lock:
-        reloading = _reloaders.get(path)
-        if reloading is None:
-            reloading = Reloading(lambda: (path, path.with_name(LANGUAGE_FILE)), lambda _files: parse_catalogue(path))
-            _reloaders[path] = reloading
+    path = default_path() if path is None else path if isinstance(path, Path) else Path(path)
+    reloading = _reloaders.get(path)
+    if reloading is None:
+        with _reloaders_lock:
+            reloading = _reloaders.setdefault(path, _reloading(path))
     return reloading.get()
+
+
+def _reloading(path: Path) -> Reloading[Catalogue]:
+    files = (path, path.with_name(LANGUAGE_FILE))
+    return Reloading(lambda: files, lambda _files: parse_catalogue(path))
 
 
 def last_error(path: Path | str | None = None) -> Optional[Exception]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import TextIO
 
@@ -18,6 +19,8 @@ from bot.redflags.detector import Detection, detect
 
 
 def main(argv: list[str]) -> int:
+    # TensorFlow, imported by spaCy's thinc when installed, logs to stderr; this output is for people.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     parser = argparse.ArgumentParser(prog="python -m bot redflags", description="Find red flags in Danish text.")
     parser.add_argument("text", nargs="*", help="the message; without it, one message per line on stdin")
     parser.add_argument("--explain", action="store_true", help="add the matched spans and negation decisions")

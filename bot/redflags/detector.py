@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from bot.nlp import detector_disabled, get_lemma_table, get_nlp
-from bot.redflags.catalogue import get_catalogue
+from bot.redflags.catalogue import default_path, get_catalogue
 from bot.triage import NONE, level_for_flags
 
 logger = logging.getLogger(__name__)
@@ -70,9 +70,10 @@ class Detector:
     """Red-flag detection against the catalogue at `catalogue_path` (default content/redflags.yml)."""
 
     def __init__(self, catalogue_path: Path | str | None = None):
-        self._path = catalogue_path
+        self._path = Path(catalogue_path) if catalogue_path is not None else None
         self._lock = threading.Lock()
         self._compiled: Any = None
+        self._disabled: list[str] | None = None
 
     def detect(self, text: object) -> Detection:
         """Red flags in `text`; any object is accepted and nothing is ever raised."""
@@ -86,6 +87,8 @@ class Detector:
 
     def compiled(self) -> Any:
         """The matcher for the current catalogue, rebuilt when the catalogue changed."""
+        if self._path is None:
+            self._path = default_path()
         catalogue = get_catalogue(self._path)
         current = self._compiled
         if current is not None and current.catalogue is catalogue:
@@ -122,7 +125,9 @@ class Detector:
 
         if not text:
             return []
-        doc = get_nlp()(text, disable=detector_disabled())
+        if self._disabled is None:
+            self._disabled = detector_disabled()
+        doc = get_nlp()(text, disable=self._disabled)
         token_classes = [compiled.classes.of(token.lower_) for token in doc]
         for token, token_class in zip(doc, token_classes):
             if token_class:

@@ -3,7 +3,8 @@
 A mention is negated by a cue before it in the same clause and within the cue's reach ("ingen
 feber", "hverken feber eller kulderystelser"), by a cue right after it ("feber: nej", "kræft har jeg
 aldrig haft"), or by a hypothetical ("hvis jeg får feber"). It is excluded when an exclusion of its
-category overlaps it ("min mor havde kræft"). Everything else counts as present: when in doubt, escalate.
+category covers it ("min mor havde kræft"); "min mor havde kræft og det har jeg også haft" is present,
+because the longer mention is not covered. Everything else counts as present: when in doubt, escalate.
 
 A clause ends at . ! ? ; (and new lines), at a scope_end word ("men", "selvom"), and at a comma or
 "og" followed by a clause_start word ("ingen feber, og jeg kan ikke tisse"). Cue words that belong to
@@ -89,7 +90,7 @@ def _decide(
     doc: Doc, flag: Hit, exclusions: list[Hit], before: list[Hit], after: list[Hit], clauses: Clauses
 ) -> Decision:
     for exclusion in exclusions:
-        if exclusion.rule.category == flag.rule.category and exclusion.start < flag.end and flag.start < exclusion.end:
+        if exclusion.rule.category == flag.rule.category and exclusion.start <= flag.start and flag.end <= exclusion.end:
             return Decision(flag, EXCLUDED, exclusion)
     for cue in before:
         if cue.end <= flag.start and flag.start - cue.end <= cue.rule.pattern.reach and clauses.open(cue.end, flag.start):
@@ -101,10 +102,14 @@ def _decide(
 
 
 def _negates_from_after(doc: Doc, flag: Hit, cue: Hit) -> bool:
-    """'feber: nej', 'kræft har jeg aldrig haft': the cue follows at once and closes the clause."""
+    """'feber: nej', 'kræft har jeg aldrig haft', 'feberen er væk nu': the cue follows at once; a
+    one-word cue ('ikke', 'nej') must also close the clause, so 'feber nej men ...' counts, 'feber ikke
+    ...' inside a longer sentence does not."""
     if cue.start == flag.end + 1:
         if not doc[flag.end].is_punct:
             return False
     elif cue.start != flag.end:
         return False
+    if cue.end - cue.start > 1:
+        return True
     return cue.end == len(doc) or doc[cue.end].is_punct or doc[cue.end].lower_ in AFTER_FOLLOWERS

@@ -19,7 +19,9 @@ from bot.redflags.syntax import INFIX, Wildcard, fold
 WORD_CACHE_SIZE = 50_000
 MAX_CANDIDATES = 256
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufffd]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ud800-\udfff\ufeff-\uffff]"
+)
 _TAG = re.compile(r"<[^<>]{0,300}>")
 _NEWLINES = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
 _DEGREES = re.compile(r"°\s*c?\b|\bgr\.")
@@ -74,6 +76,8 @@ class Normaliser:
         if spelled is not None:
             return spelled
         if len(word) < 3 or not word.isascii() or word in self._lemmas:
+            return word
+        if any(wildcard.matches(fold(word)) for wildcard in self._wildcards):
             return word
         candidates = _candidates(word)
         for candidate in candidates:

@@ -1,0 +1,28 @@
+"""The red-flag detector against the labelled Danish test set (tests/redflags/testset.yml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.redflags import detect, get_catalogue
+from bot.redflags.catalogue import CATEGORY_NAMES
+from bot.redflags.evaluate import evaluate, load_testset
+
+TESTSET = Path(__file__).with_name("testset.yml")
+
+
+def test_testset_is_large_and_covers_every_group_and_category():
+    items = load_testset(TESTSET)
+    groups = [item.group for item in items]
+    assert len(items) >= 300
+    assert groups.count("negated") >= 60
+    assert groups.count("mixed") >= 20
+    assert groups.count("benign") >= 60
+    for name in CATEGORY_NAMES:
+        positives = [item for item in items if name in item.flags and item.group in ("positive", "mixed")]
+        assert len(positives) >= 15, name
+
+
+def test_detector_meets_recall_emergency_and_specificity_thresholds():
+    report = evaluate(load_testset(TESTSET), detect, get_catalogue().level_of)
+    assert report.passed, report.format()
