@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import phrases
 from bot import routing, safety
 from bot.content import get_store
-from bot.rasa.redflag_component import DETECTION_KEY
+from bot.rasa.detection import DETECTION_KEY
 from bot.settings import get_settings
 from bot.triage import EMERGENCY, LEVELS, NONE, URGENT, most_severe
 
@@ -32,18 +32,19 @@ def detection(tracker: Tracker) -> dict[str, Any]:
         "flags": list(found.get("flags") or []),
         "level": found.get("level") if found.get("level") in LEVELS else NONE,
         "negated": list(found.get("negated") or []),
+        "ruled_out": list(found.get("ruled_out") or []),
     }
 
 
-def negated_in_conversation(tracker: Tracker) -> list[str]:
-    """Every category the patient ruled out ("ingen feber") since the conversation began."""
-    negated: list[str] = []
+def ruled_out_in_conversation(tracker: Tracker) -> list[str]:
+    """Every category the patient denied outright ("ingen feber") since the conversation began."""
+    ruled_out: list[str] = []
     for event in tracker.events_after_latest_restart():
         if event.get("event") != "user":
             continue
         found = (event.get("parse_data") or {}).get(DETECTION_KEY) or {}
-        negated += [c for c in found.get("negated") or [] if c not in negated]
-    return negated
+        ruled_out += [c for c in found.get("ruled_out") or [] if c not in ruled_out]
+    return ruled_out
 
 
 def latest_intent(tracker: Tracker) -> Optional[str]:

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import phrases
-from actions.common import detection, escalated_level, latest_intent, negated_in_conversation
+from actions.common import detection, escalated_level, latest_intent, ruled_out_in_conversation
 from bot import screening
 from bot.redflags.catalogue import get_catalogue
 from bot.triage import NONE
@@ -62,7 +62,7 @@ class ValidateScreeningForm(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         categories = list(get_catalogue().categories)
-        progress = screening.apply_negations(progress_of(tracker), negated_in_conversation(tracker), categories)
+        progress = screening.apply_negations(progress_of(tracker), ruled_out_in_conversation(tracker), categories)
         duration: Optional[str] = tracker.get_slot(DURATION_SLOT)
         requested = tracker.get_slot("requested_slot")
 
@@ -75,7 +75,7 @@ class ValidateScreeningForm(Action):
                 latest_intent(tracker),
                 asking,
                 category,
-                detection(tracker)["negated"],
+                detection(tracker)["ruled_out"],
             )
             if reading.kind == screening.INTERRUPT and requested is not None:
                 return []

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, FollowupAction, Restarted, SessionStarted
+from rasa_sdk.events import ActionExecuted, EventType, FollowupAction, Restarted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import phrases
-from actions.common import clinic_values, send_content, send_safe_fallback
+from actions.common import clinic_values, escalated_level, send_content, send_safe_fallback
 from bot import routing
+from bot.triage import NONE
 
 logger = logging.getLogger(__name__)
 
@@ -26,14 +27,23 @@ def send_welcome(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
 
 
 class ActionSessionStart(Action):
-    """A new conversation (or one idle past the session expiry) begins with the welcome."""
+    """A new conversation (or one idle past the session expiry) begins with the welcome.
+
+    An escalation carries over into the new session (invariant 2: sticky for the conversation,
+    which only "start forfra" ends); everything else starts afresh.
+    """
 
     def name(self) -> str:
         return "action_session_start"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         send_welcome(dispatcher, tracker)
-        return [SessionStarted(), ActionExecuted("action_listen")]
+        carried: list[EventType] = []
+        level = escalated_level(tracker)
+        if level != NONE:
+            dispatcher.utter_message(text=phrases.SHORT_REMINDERS.get(level, phrases.SHORT_REMINDER_URGENT))
+            carried = [SlotSet("triage_level", level), SlotSet("red_flags", tracker.get_slot("red_flags") or [])]
+        return [SessionStarted(), *carried, ActionExecuted("action_listen")]
 
 
 class ActionRestart(Action):

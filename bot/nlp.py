@@ -13,6 +13,7 @@ import argparse
 import importlib.util
 import json
 import logging
+import os
 import threading
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -125,6 +126,7 @@ def build(directory: Path) -> bool:
 
 
 def main(argv: list[str]) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow, pulled in by thinc, is noisy on stderr
     parser = argparse.ArgumentParser(prog="python -m bot nlp", description="Danish spaCy pipeline tools")
     sub = parser.add_subparsers(dest="action", required=True)
     build_parser = sub.add_parser("build", help="write the pipeline to disk for Rasa's SpacyNLP")

@@ -202,10 +202,10 @@ def record_answer(progress: Progress, category: str, answer: str) -> Step:
     return Step(Progress({**progress.answers, category: answer}, progress.simplified), ask_simpler=False)
 
 
-def apply_negations(progress: Progress, negated: Iterable[str], categories: Sequence[str]) -> Progress:
-    """Count categories the patient has already ruled out ("ingen feber") as answered "nej"."""
+def apply_negations(progress: Progress, ruled_out: Iterable[str], categories: Sequence[str]) -> Progress:
+    """Count categories the patient has already denied ("ingen feber") as answered "nej"."""
     answers = dict(progress.answers)
-    for category in negated:
+    for category in ruled_out:
         if category in categories and category not in answers:
             answers[category] = NO
     return Progress(answers, progress.simplified)
@@ -256,7 +256,7 @@ def read_turn(
     intent: Optional[str],
     asking: Optional[str],
     category: Optional[str] = None,
-    negated: Iterable[str] = (),
+    ruled_out: Iterable[str] = (),
     today: Optional[dt.date] = None,
 ) -> Reading:
     """Read a message given what was asked: "duration", "answer" (about `category`), or None
@@ -271,7 +271,7 @@ def read_turn(
     if asking == ANSWER:
         if intent in INTERRUPTING_INTENTS:
             return Reading(INTERRUPT)
-        if category and category in negated:
+        if category and category in ruled_out:
             return Reading(ANSWER, NO)
         answer = parse_answer(text, intent)
         return Reading(ANSWER, answer) if answer else Reading(NOT_UNDERSTOOD)

@@ -3,8 +3,9 @@
 Placed last in the pipeline (after FallbackClassifier) so nothing can overwrite it. On every
 message it runs `bot.redflags.detect`; when a flag is present it sets the intent `red_flag` with
 confidence 1.0 (the model's intent stays in `intent_ranking`), and the rules escalate. The whole
-detection goes into the parse data as `red_flags` ({"flags", "level", "negated"}), so the actions
-read the same result from `tracker.latest_message` without running the detector again.
+detection goes into the parse data as `red_flags` ({"flags", "level", "negated", "ruled_out"}), so the actions
+read the same result from `tracker.latest_message` without running the detector again (see
+bot/rasa/detection.py for the format).
 """
 
 from __future__ import annotations
@@ -20,13 +21,10 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.rasa.detection import DETECTION_KEY, RED_FLAG_INTENT, to_parse_data
 from bot.redflags import detect
 
 logger = logging.getLogger(__name__)
-
-RED_FLAG_INTENT = "red_flag"
-# The parse-data key the actions read (see actions/common.py).
-DETECTION_KEY = "red_flags"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -58,7 +56,7 @@ class RedFlagClassifier(GraphComponent, IntentClassifier):
         """Add the detection to each message; override the intent when a flag is present."""
         for message in messages:
             detection = detect(message.get(TEXT) or "")
-            message.set(DETECTION_KEY, detection.to_json(), add_to_output=True)
+            message.set(DETECTION_KEY, to_parse_data(detection), add_to_output=True)
             if detection.flags:
                 _set_red_flag_intent(message)
                 logger.debug("Red flag detected: level=%s categories=%s", detection.level, ",".join(detection.flags))

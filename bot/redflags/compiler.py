@@ -1,9 +1,9 @@
-"""Compile a `Catalogue` into one spaCy Matcher plus the normaliser and token classes it relies on.
+"""Compile a `Catalogue` into spaCy Matchers plus the normaliser and token classes they rely on.
 
-Every phrase becomes Matcher patterns over LEMMA (plain words), LOWER (``=ord``) and NORM, which
-the detector sets to the token's pattern class (wildcards and numbers, see `TokenClasses`); NORM
-rather than a ``token._`` extension because the Matcher compares it in C. Gaps are optional tokens that never cross
-punctuation or a `gap_stop` word.
+Every phrase becomes Matcher patterns over LEMMA (plain words), LOWER (``=ord``) and NORM, which the
+detector sets to the token's pattern class (wildcards and numbers, see `TokenClasses`); NORM rather
+than a ``token._`` extension because the Matcher compares it in C. Gaps are optional tokens that
+never cross punctuation or a `gap_stop` word.
 
 The first token of each pattern is a single value, and patterns are grouped by it into small
 Matchers. A message runs only the groups whose first value occurs in it, so the cost follows the
@@ -109,7 +109,8 @@ def compile_catalogue(catalogue: Catalogue, nlp: Language, lemma_table: Any) -> 
         for pattern in builder.patterns(rule.pattern.phrase):
             key = _first_key(pattern[0])
             if key not in matchers:
-                matchers[key] = Matcher(nlp.vocab)
+                # The compiler writes the patterns; spaCy's schema check would add ~1 s per reload.
+                matchers[key] = Matcher(nlp.vocab, validate=False)
             matchers[key].add(rule.key, [pattern])
             count += 1
         by_id[nlp.vocab.strings.add(rule.key)] = rule
@@ -186,12 +187,19 @@ class _SpecBuilder:
                 sequences.extend(_split_in(specs) if first else [specs])
         for name, values in merged.items():
             unique = sorted(set(values))
-            sequences.append([_spec(name, unique[0] if len(unique) == 1 else {"IN": unique})])
+            sequences.append([{name: unique[0] if len(unique) == 1 else {"IN": unique}}])
         return sequences
 
     def _word(self, word: Word) -> list[dict]:
         if word.kind == LEMMA:
-            return [{"LEMMA": lemma} for lemma, _ in self._lemmas[word.value]]
+            tokens = self._lemmas[word.value]
+            if len(tokens) == 1:
+                # The word itself counts as a lemma too: the lookup table lemmatizes a lone "have"
+                # as "hav" (sea), while "har" and "haft" in a sentence become "have".
+                lemma, lower = tokens[0]
+                values = sorted({lemma, lower})
+                return [{"LEMMA": values[0] if len(values) == 1 else {"IN": values}}]
+            return [{"LEMMA": lemma} for lemma, _ in tokens]
         if word.kind == EXACT:
             return [{"LOWER": lower} for _, lower in self._lemmas[word.value]]
         if word.kind == NUMBER:
@@ -206,13 +214,9 @@ def _leaf(spec: dict) -> tuple[str, Any]:
     return name, value["IN"] if isinstance(value, dict) else value
 
 
-def _spec(name: str, value: Any) -> dict:
-    return {name: value}
-
-
 def _split_in(specs: list[dict]) -> list[list[dict]]:
     """Expand an IN set in the first spec into one sequence per value (C-speed first token)."""
     name, value = _leaf(specs[0])
     if not isinstance(value, list):
         return [specs]
-    return [[_spec(name, v), *specs[1:]] for v in value]
+    return [[{name: v}, *specs[1:]] for v in value]

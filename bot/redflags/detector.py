@@ -13,11 +13,14 @@ import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 from bot.nlp import detector_disabled, get_lemma_table, get_nlp
 from bot.redflags.catalogue import default_path, get_catalogue
 from bot.triage import NONE, level_for_flags
+
+if TYPE_CHECKING:
+    from bot.redflags.compiler import Compiled
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +65,7 @@ class Detection:
     matches: tuple[Match, ...] = field(default=(), repr=False)
     failed: bool = False
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {"flags": list(self.flags), "level": self.level, "negated": list(self.negated)}
 
 
@@ -72,8 +75,9 @@ class Detector:
     def __init__(self, catalogue_path: Path | str | None = None):
         self._path = Path(catalogue_path) if catalogue_path is not None else None
         self._lock = threading.Lock()
-        self._compiled: Any = None
+        self._compiled: Optional["Compiled"] = None
         self._disabled: list[str] | None = None
+        self._uncompilable: object = None
 
     def detect(self, text: object) -> Detection:
         """Red flags in `text`; any object is accepted and nothing is ever raised."""
@@ -85,7 +89,7 @@ class Detector:
             logger.error("Red-flag detection failed: %s at %s", type(error).__name__, where)
             return Detection(failed=True)
 
-    def compiled(self) -> Any:
+    def compiled(self) -> "Compiled":
         """The matcher for the current catalogue, rebuilt when the catalogue changed."""
         if self._path is None:
             self._path = default_path()
@@ -94,7 +98,8 @@ class Detector:
         if current is not None and current.catalogue is catalogue:
             return current
         with self._lock:
-            if self._compiled is None or self._compiled.catalogue is not catalogue:
+            stale = self._compiled is None or self._compiled.catalogue is not catalogue
+            if stale and catalogue is not self._uncompilable:
                 from bot.redflags.compiler import compile_catalogue
 
                 try:
@@ -102,6 +107,7 @@ class Detector:
                 except Exception as error:
                     if self._compiled is None:
                         raise
+                    self._uncompilable = catalogue  # retried when the files change again
                     logger.error("Red-flag patterns not recompiled, keeping the last good ones: %s", error)
             return self._compiled
 
@@ -120,7 +126,7 @@ class Detector:
             matches=tuple(matches),
         )
 
-    def _matches(self, compiled: Any, text: str, offset: int) -> list[Match]:
+    def _matches(self, compiled: "Compiled", text: str, offset: int) -> list[Match]:
         from bot.redflags.negation import Hit, decide
 
         if not text:

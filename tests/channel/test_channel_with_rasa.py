@@ -52,8 +52,8 @@ def test_action_server_down_still_escalates_a_red_flag(rasa_servers):
         assert reply.triage is not None and reply.triage["triage"] == "emergency"
         assert "112" in reply.text
         benign = rasa_servers.conversation({"name": "", "phone": "12 34 56 78", "region": "hovedstaden"})
-        answer = benign.send("hvad kan jeg selv gøre for min ryg")
-        assert answer.texts, "the patient got silence"
-        assert "112" in answer.text or "læge" in answer.text
+        answer = benign.send("/ask_self_help")  # answered by a custom action, which is down
+        assert answer.text.startswith("Beklager"), answer.text
+        assert "112" in answer.text and "1813" in answer.text and "12 34 56 78" in answer.text
     finally:
         rasa_servers.start_action_server()

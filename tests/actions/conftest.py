@@ -1,0 +1,99 @@
+"""Run the real actions against a real rasa_sdk Tracker and CollectingDispatcher, with the real
+content/ and red-flag catalogue (no model, no servers)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import pytest
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.redflags import detect
+from bot.rasa.detection import to_parse_data
+
+
+def user_event(text: str, intent: str, metadata: Optional[dict] = None) -> dict[str, Any]:
+    """A user event as Rasa sends it to the action server, with the detector's parse data."""
+    parse_data = {
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": [],
+        "text": text,
+        "metadata": metadata or {},
+        "red_flags": to_parse_data(detect(text)),
+    }
+    return {"event": "user", "text": text, "parse_data": parse_data, "metadata": metadata or {}}
+
+
+def make_tracker(
+    text: str = "",
+    intent: str = "describe_pain",
+    slots: Optional[dict[str, Any]] = None,
+    history: Optional[list[dict[str, Any]]] = None,
+    active_loop: Optional[str] = None,
+    metadata: Optional[dict] = None,
+    after: Optional[list[dict[str, Any]]] = None,
+) -> Tracker:
+    """A tracker whose latest message is `text` (with `intent`); `after` are events after it."""
+    latest = user_event(text, intent, metadata)
+    events = [*(history or []), latest, *(after or [])]
+    return Tracker(
+        "test-sender",
+        dict(slots or {}),
+        latest["parse_data"],
+        events,
+        False,
+        None,
+        {"name": active_loop} if active_loop else {},
+        "action_listen",
+    )
+
+
+@dataclass
+class Outcome:
+    events: list[dict[str, Any]]
+    messages: list[dict[str, Any]]
+
+    @property
+    def texts(self) -> list[str]:
+        return [m["text"] for m in self.messages if m.get("text")]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts)
+
+    @property
+    def customs(self) -> list[dict[str, Any]]:
+        return [m["custom"] for m in self.messages if m.get("custom")]
+
+    @property
+    def content_ids(self) -> list[str]:
+        return [c["content_id"] for c in self.customs if "content_id" in c]
+
+    @property
+    def triage(self) -> Optional[dict[str, Any]]:
+        return next((c for c in self.customs if "triage" in c), None)
+
+    @property
+    def buttons(self) -> list[dict[str, str]]:
+        return [b for m in self.messages for b in m.get("buttons") or []]
+
+    def slot(self, name: str) -> Any:
+        values = [e["value"] for e in self.events if e.get("event") == "slot" and e.get("name") == name]
+        assert values, f"slot {name} was not set"
+        return values[-1]
+
+    def sets(self, name: str) -> bool:
+        return any(e.get("event") == "slot" and e.get("name") == name for e in self.events)
+
+
+@pytest.fixture
+def run():
+    def _run(action: Action, tracker: Tracker) -> Outcome:
+        dispatcher = CollectingDispatcher()
+        events = asyncio.run(action.run(dispatcher, tracker, {}))
+        return Outcome(events, dispatcher.messages)
+
+    return _run

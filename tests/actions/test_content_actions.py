@@ -1,0 +1,84 @@
+"""action_answer and action_acknowledge: content answers, "Læs mere", and no reassurance after an
+escalation (DESIGN.md invariant 2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions import common
+from actions.content import ActionAcknowledge, ActionAnswer
+from bot import routing
+from bot.content.reloading import ContentError
+from tests.actions.conftest import make_tracker
+
+ESCALATED = {"triage_level": "urgent", "red_flags": ["infection"]}
+
+
+def test_question_is_answered_from_content_with_read_more(run):
+    outcome = run(ActionAnswer(), make_tracker("skal jeg have en scanning?", "ask_scan"))
+    assert outcome.content_ids == ["hvorfor-ikke-scanning"]
+    assert {"title": "Læs mere", "payload": "/affirm"} in outcome.buttons
+    assert outcome.slot("read_more") == [{"id": "hvorfor-ikke-scanning", "next": 1}]
+
+
+def test_inside_the_screening_an_answer_has_no_read_more_button(run):
+    outcome = run(ActionAnswer(), make_tracker("skal jeg scannes", "ask_scan", active_loop="screening_form"))
+    assert outcome.content_ids == ["hvorfor-ikke-scanning"]
+    assert outcome.buttons == []
+
+
+def test_insisting_on_a_scan_gets_respect_and_the_advice_to_talk_to_the_doctor(run):
+    outcome = run(ActionAnswer(), make_tracker("jeg vil have en scanning", "insist_scan"))
+    assert "tale med din læge" in outcome.texts[0]
+    assert outcome.content_ids == [routing.ROUTES["insist_scan"]]
+
+
+@pytest.mark.parametrize("intent", ["ask_scan", "insist_scan", "ask_self_help", "ask_duration", "ask_when_doctor",
+                                    "ask_recommendation", "ask_scan_findings", "ask_work"])
+def test_after_an_escalation_questions_get_a_reminder_not_reassurance(run, intent):
+    outcome = run(ActionAnswer(), make_tracker("spørgsmål", intent, slots=ESCALATED))
+    assert outcome.content_ids == [routing.URGENT]
+    assert outcome.triage == {"triage": "urgent", "flags": ["infection"]}
+    assert outcome.slot("triage_level") == "urgent"
+
+
+def test_after_an_escalation_neutral_questions_are_still_answered(run):
+    outcome = run(ActionAnswer(), make_tracker("hvad gemmer i", "ask_privacy", slots=ESCALATED))
+    assert outcome.content_ids == ["privatliv"]
+
+
+def test_english_gets_the_danish_only_text_whole(run):
+    outcome = run(ActionAnswer(), make_tracker("hello", "english"))
+    assert outcome.content_ids == [routing.ENGLISH]
+    assert "112" in outcome.text
+
+
+def test_broken_content_still_tells_who_to_call(run, monkeypatch):
+    class BrokenStore:
+        def messages(self, *args, **kwargs):
+            raise ContentError("broken")
+
+        def clinic_values(self, *args, **kwargs):
+            return {}
+
+        def regions(self):
+            raise ContentError("broken")
+
+    monkeypatch.setattr(common, "get_store", lambda: BrokenStore())
+    outcome = run(ActionAnswer(), make_tracker("skal jeg scannes", "ask_scan"))
+    assert "112" in outcome.text
+    assert "læge" in outcome.text
+
+
+def test_read_more_shows_the_rest_and_offers_the_next_text(run):
+    pending = [{"id": "hvorfor-ikke-scanning", "next": 1}, {"id": "hvor-lang-tid", "next": 1}]
+    outcome = run(ActionAcknowledge(), make_tracker("/affirm", "affirm", slots={"read_more": pending}))
+    assert outcome.content_ids == ["hvorfor-ikke-scanning"]
+    assert len(outcome.texts) == 3
+    assert outcome.slot("read_more") == [{"id": "hvor-lang-tid", "next": 1}]
+    assert outcome.buttons == [{"title": "Læs mere", "payload": "/affirm"}]
+
+
+def test_yes_after_an_escalation_is_a_reminder(run):
+    outcome = run(ActionAcknowledge(), make_tracker("ok", "affirm", slots={"triage_level": "emergency"}))
+    assert "112" in outcome.text

@@ -1,0 +1,100 @@
+"""bot/launcher.py: settings to Rasa's endpoints, and `python -m bot run` / `chat` end to end."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot import launcher
+from tests.servers import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_sqlite_tracker_store_is_the_default_under_var(tmp_path):
+    config = launcher.tracker_store_config("sqlite:///var/rygbot.db")
+    assert config == {"type": "SQL", "dialect": "sqlite", "db": str(ROOT / "var" / "rygbot.db")}
+    absolute = launcher.tracker_store_config(f"sqlite:///{tmp_path}/x.db")
+    assert absolute["db"] == f"{tmp_path}/x.db"
+
+
+def test_postgres_tracker_store_from_url():
+    config = launcher.tracker_store_config("postgresql://rygbot:s%40cret@db.example:5432/rygbot")
+    assert config == {
+        "type": "SQL", "dialect": "postgresql", "url": "db.example", "port": 5432,
+        "db": "rygbot", "username": "rygbot", "password": "s@cret",
+    }
+
+
+def test_redis_lock_store_only_when_configured():
+    assert launcher.lock_store_config("") is None
+    assert launcher.lock_store_config("redis://:pw@cache:6380/2") == {
+        "type": "redis", "url": "cache", "port": 6380, "db": 2, "password": "pw",
+    }
+
+
+def test_endpoints_file_points_to_the_action_server(tmp_path):
+    path = launcher.write_endpoints(tmp_path / "endpoints.yml", 5099, f"sqlite:///{tmp_path}/t.db", "redis://cache")
+    config = yaml.safe_load(path.read_text())
+    assert config["action_endpoint"]["url"] == "http://127.0.0.1:5099/webhook"
+    assert config["tracker_store"]["dialect"] == "sqlite"
+    assert config["lock_store"]["type"] == "redis"
+
+
+def test_fingerprint_changes_with_the_training_data(tmp_path):
+    for name in ("domain.yml", "config.yml", "bot/rasa/redflag_component.py", "data/nlu/a.yml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    before = launcher.fingerprint(tmp_path)
+    assert launcher.fingerprint(tmp_path) == before
+    (tmp_path / "data/nlu/a.yml").write_text("y")
+    assert launcher.fingerprint(tmp_path) != before
+
+
+def _env(**overrides: str) -> dict[str, str]:
+    return {**launcher.rasa_env(), "RYGBOT_HOST": "127.0.0.1", "RYGBOT_RASA_API_TOKEN": "", **overrides}
+
+
+@pytest.mark.slow
+def test_run_starts_both_servers_prints_the_demo_page_and_stops_on_sigterm(trained_model, tmp_path):
+    rasa_port, action_port = free_port(), free_port()
+    env = _env(
+        RYGBOT_RASA_PORT=str(rasa_port), RYGBOT_ACTION_PORT=str(action_port),
+        RYGBOT_TRACKER_STORE_URL=f"sqlite:///{tmp_path}/tracker.db",
+    )
+    log = (tmp_path / "run.log").open("w+")
+    process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stdout=log,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 240
+        while "Stop med Ctrl-C" not in (tmp_path / "run.log").read_text() and time.monotonic() < deadline:
+            assert process.poll() is None, (tmp_path / "run.log").read_text()[-3000:]
+            time.sleep(1)
+        output = (tmp_path / "run.log").read_text()
+        assert f"http://127.0.0.1:{rasa_port}/demo" in output, output[-3000:]
+        os.killpg(process.pid, signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+        assert not re.search(r"Traceback", output)
+    finally:
+        launcher.stop(process)
+        log.close()
+
+
+@pytest.mark.slow
+def test_terminal_chat_talks_to_the_running_bot(rasa_servers):
+    env = _env(RYGBOT_RASA_PORT=str(rasa_servers.rasa_port))
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat"], cwd=ROOT, env=env, input="jeg har 39 i feber\n/quit\n",
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "bot> " in result.stdout
+    assert '"triage": "urgent"' in result.stdout
