@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from contextvars import ContextVar
 from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -64,6 +65,25 @@ REPLY_TIMEOUT_SECONDS = 30.0
 
 Message = dict[str, Any]
 
+# Rasa swallows a failing action (e.g. the action server is down): it logs an error on this logger
+# and goes on, often with a fallback loop of "Det forstod jeg ikke". The channel watches that
+# logger for the message it is handling, so it can answer with the safe reply instead.
+RASA_PROCESSOR_LOGGER = "rasa.core.processor"
+_failures_in_this_turn: ContextVar[Optional[list[str]]] = ContextVar("rygbot_failures", default=None)
+
+
+class _ActionFailureWatch(logging.Filter):
+    """Counts errors logged by Rasa's processor while the channel handles a message; blocks nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        failures = _failures_in_this_turn.get()
+        if failures is not None and record.levelno >= logging.ERROR:
+            failures.append(record.levelname)
+        return True
+
+
+_ACTION_FAILURE_WATCH = _ActionFailureWatch()
+
 
 class RygbotInput(RestInput):
     """Rasa's REST channel with an input guard, a safety net and the widget's static files."""
@@ -85,6 +105,7 @@ class RygbotInput(RestInput):
         return clinic_metadata(body.get("metadata"), defaults)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        logging.getLogger(RASA_PROCESSOR_LOGGER).addFilter(_ACTION_FAILURE_WATCH)
         bp = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @bp.route(HEALTH_PATH, methods=["GET"])
@@ -121,9 +142,12 @@ class RygbotInput(RestInput):
         guarded: GuardedMessage,
         metadata: dict[str, Any],
     ) -> Optional[list[Message]]:
-        """Rasa's replies, or None when Rasa raised or took too long (never log the text)."""
+        """Rasa's replies, or None when Rasa raised, took too long or an action failed without an
+        escalation in the reply (never log the text)."""
         collector = CollectingOutputChannel()
         message = UserMessage(guarded.text, collector, guarded.sender, input_channel=self.name(), metadata=metadata)
+        failures: list[str] = []
+        token = _failures_in_this_turn.set(failures)
         try:
             await asyncio.wait_for(on_new_message(message), timeout=REPLY_TIMEOUT_SECONDS)
         except asyncio.TimeoutError:
@@ -131,6 +155,11 @@ class RygbotInput(RestInput):
             return None
         except Exception as error:  # noqa: BLE001 - any failure must still give the patient a safe reply
             logger.error("Rasa failed to handle a message (%s); sent the safe reply", type(error).__name__)
+            return None
+        finally:
+            _failures_in_this_turn.reset(token)
+        if failures and _triage_given(collector.messages) == NONE:
+            logger.error("An action failed while Rasa handled a message; sent the safe reply")
             return None
         return collector.messages
 

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Long input is read in chunks cut at whitespace; red flags are found anywhere in it.
-CHUNK_CHARS = 20_000
+# Longer input is read in chunks, cut after a sentence where possible, so negation keeps its context.
+CHUNK_CHARS = 200_000
 
 
 @dataclass(frozen=True)
@@ -171,10 +171,10 @@ def _as_text(value: object) -> str:
 
 
 def _chunks(text: str) -> list[tuple[str, int]]:
-    """Pieces of at most CHUNK_CHARS, cut at a space, with their offsets."""
+    """Pieces of at most CHUNK_CHARS with their offsets, cut after ". " or else at a space."""
     chunks, start = [], 0
     while len(text) - start > CHUNK_CHARS:
-        cut = text.rfind(" ", start, start + CHUNK_CHARS)
+        cut = text.rfind(". ", start, start + CHUNK_CHARS) + 1 or text.rfind(" ", start, start + CHUNK_CHARS)
         cut = cut if cut > start else start + CHUNK_CHARS
         chunks.append((text[start:cut], start))
         start = cut

@@ -14,7 +14,7 @@ a red-flag phrase itself ("kan ikke tisse") or to an uncertainty phrase ("ved ik
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from spacy.tokens import Doc
 
@@ -67,7 +67,7 @@ class Clauses:
 
 
 def decide(doc: Doc, hits: Sequence[Hit], clause_start: frozenset[str]) -> list[Decision]:
-    """One decision per red-flag hit, in text order."""
+    """One decision per red-flag hit, in text order. Cost grows with the text, not its square."""
     by_kind: dict[str, list[Hit]] = {}
     for hit in hits:
         by_kind.setdefault(hit.rule.kind, []).append(hit)
@@ -76,29 +76,53 @@ def decide(doc: Doc, hits: Sequence[Hit], clause_start: frozenset[str]) -> list[
         return []
     clauses = Clauses(doc, by_kind.get(SCOPE_END, []), clause_start)
     inert = {i for hit in flags + by_kind.get(UNCERTAIN, []) for i in range(hit.start, hit.end)}
-    cues_before = [
-        cue
-        for cue in by_kind.get(BEFORE, []) + by_kind.get(HYPOTHETICAL, [])
-        if not any(i in inert for i in range(cue.start, cue.end))
-    ]
-    cues_after = [cue for cue in by_kind.get(AFTER, []) if not any(i in inert for i in range(cue.start, cue.end))]
-    exclusions = by_kind.get(EXCLUDE, [])
-    return [_decide(doc, flag, exclusions, cues_before, cues_after, clauses) for flag in flags]
+    context = _Context(
+        doc,
+        exclusions=by_kind.get(EXCLUDE, []),
+        before=[c for c in by_kind.get(BEFORE, []) + by_kind.get(HYPOTHETICAL, []) if not _touches(c, inert)],
+        after=[c for c in by_kind.get(AFTER, []) if not _touches(c, inert)],
+        clauses=clauses,
+    )
+    return [context.decide(flag) for flag in flags]
 
 
-def _decide(
-    doc: Doc, flag: Hit, exclusions: list[Hit], before: list[Hit], after: list[Hit], clauses: Clauses
-) -> Decision:
-    for exclusion in exclusions:
-        if exclusion.rule.category == flag.rule.category and exclusion.start <= flag.start and flag.end <= exclusion.end:
-            return Decision(flag, EXCLUDED, exclusion)
-    for cue in before:
-        if cue.end <= flag.start and flag.start - cue.end <= cue.rule.pattern.reach and clauses.open(cue.end, flag.start):
-            return Decision(flag, NEGATED, cue)
-    for cue in after:
-        if _negates_from_after(doc, flag, cue):
-            return Decision(flag, NEGATED, cue)
-    return Decision(flag, PRESENT)
+def _touches(hit: Hit, tokens: set[int]) -> bool:
+    return any(i in tokens for i in range(hit.start, hit.end))
+
+
+class _Context:
+    """Exclusions and cues indexed by position, so each mention looks only at its neighbourhood."""
+
+    def __init__(self, doc: Doc, exclusions: list[Hit], before: list[Hit], after: list[Hit], clauses: Clauses):
+        self._doc = doc
+        self._clauses = clauses
+        self._exclusions_at = _index(exclusions, lambda h: h.start)
+        self._longest_exclusion = max((h.end - h.start for h in exclusions), default=0)
+        self._before_ending_at = _index(before, lambda h: h.end)
+        self._longest_reach = max((h.rule.pattern.reach for h in before), default=0)
+        self._after_starting_at = _index(after, lambda h: h.start)
+
+    def decide(self, flag: Hit) -> Decision:
+        for start in range(max(0, flag.start - self._longest_exclusion), flag.start + 1):
+            for exclusion in self._exclusions_at.get(start, ()):
+                if exclusion.rule.category == flag.rule.category and flag.end <= exclusion.end:
+                    return Decision(flag, EXCLUDED, exclusion)
+        for end in range(flag.start, max(-1, flag.start - self._longest_reach - 1), -1):
+            for cue in self._before_ending_at.get(end, ()):
+                if flag.start - cue.end <= cue.rule.pattern.reach and self._clauses.open(cue.end, flag.start):
+                    return Decision(flag, NEGATED, cue)
+        for start in (flag.end, flag.end + 1):
+            for cue in self._after_starting_at.get(start, ()):
+                if _negates_from_after(self._doc, flag, cue):
+                    return Decision(flag, NEGATED, cue)
+        return Decision(flag, PRESENT)
+
+
+def _index(hits: list[Hit], position: Callable[[Hit], int]) -> dict[int, list[Hit]]:
+    index: dict[int, list[Hit]] = {}
+    for hit in hits:
+        index.setdefault(position(hit), []).append(hit)
+    return index
 
 
 def _negates_from_after(doc: Doc, flag: Hit, cue: Hit) -> bool:

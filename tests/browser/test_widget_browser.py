@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import threading
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from widget_page import DESKTOP, PHONE, Widget
 
-from bot.rasa.channel import WEBHOOK_PATH
+from bot.rasa.channel import WEBHOOK_PATH, WIDGET_JS_PATH
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -93,6 +96,55 @@ def test_bot_reply_with_markup_and_unsafe_links_is_rendered_safely(new_page, bas
     assert "<b onclick" in message.inner_text()
     hrefs = message.locator("a").evaluate_all("links => links.map(a => [a.getAttribute('href'), a.rel])")
     assert hrefs == [["https://example.org/", "noopener noreferrer"], ["tel:1813", ""]]
+
+
+def test_widget_embedded_on_another_origin_talks_to_the_bot_across_origins(browser, base_url):
+    widget_js = base_url + WIDGET_JS_PATH
+    html = (
+        '<!doctype html><html lang="da"><title>Klinik</title><main><h1>En anden klinik</h1></main>'
+        f'<script src="{widget_js}" data-clinic-name="Klinikken" data-clinic-phone="11 22 33 44" '
+        'data-region="hovedstaden" defer></script></html>'
+    )
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        with _serve_page(html) as clinic_url:
+            page = context.new_page()
+            page.goto(clinic_url)
+            assert page.evaluate("location.origin") != base_url
+            widget = Widget(page)
+            widget.open()
+            assert "ikke en læge" in widget.bot_text()
+            widget.say("Jeg har ondt i lænden og har haft feber")
+            expect(widget.urgent.locator('a[href="tel:11223344"]')).to_be_visible()
+            expect(widget.urgent.locator('a[href="tel:1813"]')).to_be_visible()
+    finally:
+        context.close()
+
+
+@contextmanager
+def _serve_page(html: str):
+    """Serve one page from another localhost port: another origin, like a clinic's own site."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = html.encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/klinik"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_server_failure_shows_an_error_with_retry_that_works(new_page, base_url):

@@ -287,3 +287,61 @@ def test_safe_fallback_names_the_regions_laegevagt_number_from_content(server):
     server.agent.script = lambda message: []
     reply = server.chat("hej", metadata={"clinic": {"region": "midtjylland"}})
     assert f"lægevagten på tlf. {phone}" in " ".join(_texts(reply))
+
+
+def _log_action_failure() -> None:
+    logging.getLogger(channel.RASA_PROCESSOR_LOGGER).error("Encountered an exception while running action 'x'.")
+
+
+def test_failed_action_gives_the_safe_reply_instead_of_rasas_fallback_loop(server):
+    def failing_action(message):
+        _log_action_failure()
+        return [{"text": "Det forstod jeg ikke helt."}] * 10
+
+    server.agent.script = failing_action
+    texts = _texts(server.chat("/ask_self_help"))
+    assert texts[0].startswith("Beklager, jeg kan ikke svare lige nu")
+    assert "Det forstod jeg ikke helt." not in texts
+
+
+def test_failed_action_after_an_escalation_keeps_the_escalation(server):
+    def escalation_then_failure(message):
+        _log_action_failure()
+        return [{"text": "Ring 112 nu."}, {"custom": {"triage": "emergency", "flags": ["bladder_bowel"]}}]
+
+    server.agent.script = escalation_then_failure
+    reply = server.chat("hej")
+    assert _texts(reply) == ["Ring 112 nu."]
+
+
+def test_errors_on_other_loggers_do_not_replace_the_reply(server):
+    def other_error(message):
+        logging.getLogger("rasa.something.else").error("unrelated")
+        return [{"text": "Hej."}]
+
+    server.agent.script = other_error
+    assert _texts(server.chat("hej")) == ["Hej."]
+
+
+def test_a_failure_in_one_conversation_does_not_touch_another(server):
+    import threading
+
+    async def script(message):
+        if message.text == "fejl":
+            await asyncio.sleep(0.2)
+            _log_action_failure()
+            return [{"text": "junk"}]
+        await asyncio.sleep(0.5)
+        return [{"text": "Alt i orden."}]
+
+    server.agent.script = script
+    results = {}
+    threads = [
+        threading.Thread(target=lambda t=t: results.__setitem__(t, _texts(server.chat(t, sender=t)))) for t in ("fejl", "fint")
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert results["fint"] == ["Alt i orden."]
+    assert results["fejl"][0].startswith("Beklager")

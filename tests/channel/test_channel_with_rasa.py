@@ -57,3 +57,10 @@ def test_action_server_down_still_escalates_a_red_flag(rasa_servers):
         assert "112" in answer.text and "1813" in answer.text and "12 34 56 78" in answer.text
     finally:
         rasa_servers.start_action_server()
+
+
+def test_message_text_is_not_in_the_server_logs(action_server_up):
+    marker = "Ryggen-Knirker-Mærkeligt-7311"
+    action_server_up.conversation().send(f"jeg har ondt og {marker}")
+    action_server_up.conversation().send("/ask_self_help")
+    assert marker not in action_server_up.log_path.read_text(encoding="utf-8", errors="replace")

@@ -24,8 +24,7 @@ def answer_until_result(conversation: Conversation, reply: Reply, answer: str = 
 
 
 def start_screening(conversation: Conversation, duration: str = "3 dage") -> Reply:
-    """Open the chat like the widget, describe the pain, give the duration: the first question."""
-    conversation.send("/greet")
+    """Describe the pain and give the duration: returns the first screening question."""
     reply = conversation.send("jeg har fået ondt i lænden")
     assert "under 6 uger" in reply.payloads, reply.messages
     reply = conversation.send(duration)
@@ -57,5 +56,13 @@ def assert_escalated(reply: Reply, level: str, flag: Optional[str] = None) -> No
 
 @pytest.fixture
 def chat(action_server_up: RasaServers):
-    """A new conversation (a new sender id) per call."""
-    return action_server_up.conversation
+    """A new conversation (a new sender id) per call, opened with /greet like the widget does
+    (so the welcome is out of the way) unless `opened=False`."""
+
+    def new(opened: bool = True, clinic: Optional[dict[str, str]] = None) -> Conversation:
+        conversation = action_server_up.conversation(clinic=clinic)
+        if opened:
+            assert routing.WELCOME in conversation.send("/greet").content_ids
+        return conversation
+
+    return new

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_chat_opens_with_the_welcome_from_content(chat):
-    reply = chat().send("/greet")
+    reply = chat(opened=False).send("/greet")
     assert reply.content_ids == [routing.WELCOME]
     assert "112" in reply.text
     assert reply.texts[-1].startswith("Fortæl mig")
@@ -49,9 +49,9 @@ def test_long_lasting_pain_gets_an_honest_answer_not_the_scan_explanation(chat):
     assert "hvorfor-ikke-scanning" not in result.content_ids
 
 
-def test_urgent_result_names_the_clinic_and_the_regional_laegevagt(rasa_servers):
+def test_urgent_result_names_the_clinic_and_the_regional_laegevagt(chat):
     clinic = {"name": "Lægehuset Vestergade", "phone": "12 34 56 78", "region": "sjaelland"}
-    reply = rasa_servers.conversation(clinic=clinic).send("jeg har ondt i ryggen og 39 i feber")
+    reply = chat(clinic=clinic).send("jeg har ondt i ryggen og 39 i feber")
     assert_escalated(reply, "urgent", "infection")
     assert "12 34 56 78" in reply.text
     assert "1818" in reply.text
@@ -109,7 +109,8 @@ def test_start_over_forgets_the_escalation(chat):
 
 
 def test_first_reply_comes_quickly(chat):
+    conversation = chat(opened=False)
     started = time.monotonic()
-    reply = chat().send("/greet")
+    reply = conversation.send("/greet")
     assert reply.texts
     assert time.monotonic() - started < 10

@@ -20,9 +20,15 @@ pytestmark = pytest.mark.slow
 
 
 def test_flag_in_first_message_escalates(chat):
+    reply = chat(opened=False).send("jeg har ondt i lænden og kan ikke holde på urinen")
+    assert_escalated(reply, "emergency", "bladder_bowel")
+    assert reply.content_ids == [routing.WELCOME, routing.EMERGENCY]
+
+
+def test_flag_in_the_first_typed_message_escalates(chat):
     reply = chat().send("jeg har ondt i lænden og kan ikke holde på urinen")
     assert_escalated(reply, "emergency", "bladder_bowel")
-    assert routing.EMERGENCY in reply.content_ids
+    assert reply.content_ids == [routing.EMERGENCY]
 
 
 def test_flag_in_the_answer_about_duration_escalates(chat):
@@ -98,8 +104,9 @@ def test_escalation_during_screening_stops_the_questions_and_sticks(chat):
 )
 def test_negated_or_excluded_mentions_do_not_escalate(chat, message):
     reply = chat().send(message)
+    assert reply.texts
     assert reply.triage is None, reply.messages
-    assert "under 6 uger" in reply.payloads
+    assert not {routing.EMERGENCY, routing.URGENT} & set(reply.content_ids)
 
 
 def test_denied_flag_is_not_asked_again_but_family_history_is(chat):

@@ -307,3 +307,8 @@ def test_flag_at_the_end_of_100_kb_is_found():
 
 def test_bytes_are_decoded_as_utf8():
     assert flags("kan ikke holde på afføringen".encode("utf-8")) == ["bladder_bowel"]
+
+
+def test_negation_in_long_text_keeps_its_context():
+    assert flags("ingen feber " * 10_000) == []
+    assert flags("ingen feber. " * 20_000 + "kan ikke tisse") == ["bladder_bowel"]
