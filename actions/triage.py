@@ -29,9 +29,6 @@ from bot.triage import NONE, URGENT, level_for_answers
 
 logger = logging.getLogger(__name__)
 
-SAFETY_NET = "hvornaar-kontakte-laegen"
-
-
 class ActionEscalate(Action):
     """A red flag in the latest message: escalate now (a rule then ends the screening if it was
     running)."""
@@ -68,9 +65,9 @@ class ActionTriage(Action):
             return send_escalation(dispatcher, tracker, level, flags)
 
         if previous == NONE:
-            text_ids: tuple[str, ...] = (SAFETY_NET,)  # the result was given already: only the safety net
+            text_ids: tuple[str, ...] = (routing.SAFETY_NET,)  # the result was given already: only the safety net
         elif screening.is_long_lasting(tracker.get_slot("pain_duration")):
-            text_ids = (routing.LONG_LASTING, SAFETY_NET)
+            text_ids = (routing.LONG_LASTING, routing.SAFETY_NET)
         else:
             text_ids = routing.NO_RED_FLAG_RESULT
         logger.info("Screening result: level=none")

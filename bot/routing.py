@@ -45,3 +45,7 @@ CONTENT_IDS_USED: frozenset[str] = frozenset(
 # The only texts sent after an escalation (DESIGN.md invariant 2): they neither reassure nor say
 # that a scan or a doctor is unnecessary. Any other question gets a reminder of the escalation.
 NEUTRAL_AFTER_ESCALATION: frozenset[str] = frozenset({"om-rygbot", "privatliv", "hvorfor-spoergsmaal", ENGLISH})
+
+# The safety net (when to contact the doctor after all): repeated when the patient comes back
+# after a result without red flags, and sent after the answer on long-lasting pain.
+SAFETY_NET = "hvornaar-kontakte-laegen"
