@@ -173,16 +173,8 @@ def start_action_server(port: int, log: IO[str], env: Optional[dict[str, str]] =
     )
 
 
-def start_rasa(
-    model: Path,
-    port: int,
-    endpoints: Path,
-    log: IO[str],
-    settings: Optional[Settings] = None,
-    env: Optional[dict[str, str]] = None,
-) -> subprocess.Popen:
+def rasa_command(model: Path, port: int, endpoints: Path, settings: Settings) -> list[str]:
     """`rasa run` with the rygbot channel; the HTTP API only when a token is configured."""
-    settings = settings or get_settings()
     command = [
         sys.executable, "-m", "rasa", "run",
         "--model", str(model), "--endpoints", str(endpoints),
@@ -192,9 +184,22 @@ def start_rasa(
     ]
     if settings.rasa_api_token:
         command += ["--enable-api", "--auth-token", settings.rasa_api_token]
+    return command
+
+
+def start_rasa(
+    model: Path,
+    port: int,
+    endpoints: Path,
+    log: IO[str],
+    settings: Optional[Settings] = None,
+    env: Optional[dict[str, str]] = None,
+) -> subprocess.Popen:
+    """Start Rasa (see `rasa_command`) in its own process group."""
+    settings = settings or get_settings()
     return subprocess.Popen(
-        command, cwd=PROJECT_ROOT, env=env or rasa_env(settings), stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True,
+        rasa_command(model, port, endpoints, settings), cwd=PROJECT_ROOT, env=env or rasa_env(settings),
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
 
 

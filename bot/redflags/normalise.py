@@ -77,12 +77,14 @@ class Normaliser:
             return spelled
         if len(word) < 3 or not word.isascii() or word in self._lemmas:
             return word
-        if any(wildcard.matches(fold(word)) for wildcard in self._wildcards):
-            return word
         candidates = _candidates(word)
         for candidate in candidates:
             if candidate in self._lemmas and self._lemmas.get(candidate) in self._vocabulary:
                 return candidate
+        # Wildcards compare folded words, so "vaegten" already matches "vægt*"; it is checked after
+        # the lemmas above so that plain-word patterns ("vægt", "død") see the æøå spelling too.
+        if any(wildcard.matches(fold(word)) for wildcard in self._wildcards):
+            return word
         known = [candidate for candidate in candidates if candidate in self._lemmas]
         for candidate in known + candidates:
             if any(wildcard.matches(fold(candidate)) for wildcard in self._wildcards):

@@ -98,3 +98,19 @@ def test_terminal_chat_talks_to_the_running_bot(rasa_servers):
     assert result.returncode == 0, result.stderr
     assert "bot> " in result.stdout
     assert '"triage": "urgent"' in result.stdout
+
+
+def test_rasa_http_api_is_off_unless_a_token_is_set(tmp_path):
+    import dataclasses
+
+    from bot.settings import get_settings
+
+    settings = dataclasses.replace(get_settings(), rasa_api_token="", cors_origins=("https://klinik.example",))
+    command = launcher.rasa_command(tmp_path / "m.tar.gz", 5005, tmp_path / "e.yml", settings)
+    assert "--enable-api" not in command
+    assert command[command.index("--cors") + 1] == "https://klinik.example"
+    assert command[command.index("--credentials") + 1].endswith("credentials.yml")
+    with_token = launcher.rasa_command(
+        tmp_path / "m.tar.gz", 5005, tmp_path / "e.yml", dataclasses.replace(settings, rasa_api_token="s3cret")
+    )
+    assert with_token[-3:] == ["--enable-api", "--auth-token", "s3cret"]
