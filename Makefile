@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast train chat redflags-eval bench content-check content-preview nlu-report clean
+.PHONY: help install run test test-fast test-browser train chat redflags-eval bench content-check content-preview nlu-report clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -19,6 +19,10 @@ test: install ## Run every test: unit, red-flag set, content, Rasa stories, end-
 
 test-fast: install ## Run only the tests that need no trained model or browser
 	@$(PY) -m pytest -m "not slow and not browser"
+
+test-browser: install ## Browser tests of the widget (headless Chromium against the real servers)
+	@bash scripts/ensure-chromium.sh
+	@$(PY) -m pytest -m browser
 
 train: install ## Train the Rasa model if data, domain or config changed
 	@$(PY) -m bot train
