@@ -26,6 +26,7 @@ from actions.common import (
 from actions import phrases
 from bot import routing
 from bot.content import get_store
+from bot.redflags.catalogue import get_catalogue
 from bot.triage import NONE
 
 logger = logging.getLogger(__name__)
@@ -56,8 +57,18 @@ class ActionAnswer(Action):
             logger.error("Text %s unavailable (%s); sent the safe reply", text_id, type(error).__name__)
             send_safe_fallback(dispatcher, tracker)
             return []
+        if in_screening and intent == "ask_why_questions":
+            _explain_current_question(dispatcher, tracker)
         # Inside the screening the buttons belong to the question, so no "Læs mere" there.
         return offer_read_more(dispatcher, [more] if more and not in_screening else [])
+
+
+def _explain_current_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Why the question just asked matters (its `why` in content/redflags.yml)."""
+    category = tracker.get_slot("screening_category")
+    entry = get_catalogue().categories.get(category or "")
+    if entry is not None and category not in (tracker.get_slot("screening_answers") or {}):
+        dispatcher.utter_message(text=entry.why)
 
 
 class ActionAcknowledge(Action):

@@ -127,6 +127,7 @@ class Detector:
         )
 
     def _matches(self, compiled: "Compiled", text: str, offset: int) -> list[Match]:
+        from bot.redflags.compiler import EXCLUDE
         from bot.redflags.negation import Hit, decide
 
         if not text:
@@ -139,12 +140,15 @@ class Detector:
             if token_class:
                 token.norm_ = token_class
         rules = compiled.rules
-        shortest: dict[tuple[int, int], Hit] = {}
+        # One hit per phrase and start: the shortest for red-flag and cue phrases, the longest for
+        # exclusions, which must cover the whole mention ("min far fik stråler for prostatakræft").
+        chosen: dict[tuple[int, int], Hit] = {}
         for key, start, end in compiled.matches(doc, token_classes):
-            known = shortest.get((key, start))
-            if known is None or end < known.end:
-                shortest[(key, start)] = Hit(start, end, rules[key])
-        decisions = decide(doc, list(shortest.values()), compiled.catalogue.language.clause_start)
+            known = chosen.get((key, start))
+            longest = rules[key].kind == EXCLUDE
+            if known is None or (end > known.end if longest else end < known.end):
+                chosen[(key, start)] = Hit(start, end, rules[key])
+        decisions = decide(doc, list(chosen.values()), compiled.catalogue.language.clause_start)
         return [
             Match(
                 category=d.hit.rule.category or "",

@@ -82,3 +82,13 @@ def test_read_more_shows_the_rest_and_offers_the_next_text(run):
 def test_yes_after_an_escalation_is_a_reminder(run):
     outcome = run(ActionAcknowledge(), make_tracker("ok", "affirm", slots={"triage_level": "emergency"}))
     assert "112" in outcome.text
+
+
+def test_why_during_the_screening_also_explains_the_current_question(run):
+    from bot.redflags import get_catalogue
+
+    slots = {"screening_category": "trauma", "screening_answers": {"bladder_bowel": "no"}}
+    tracker = make_tracker("hvorfor spørger du om det?", "ask_why_questions", slots=slots, active_loop="screening_form")
+    outcome = run(ActionAnswer(), tracker)
+    assert outcome.content_ids == [routing.ROUTES["ask_why_questions"]]
+    assert outcome.texts[-1] == get_catalogue().categories["trauma"].why

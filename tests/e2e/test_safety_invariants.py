@@ -90,8 +90,10 @@ def test_escalation_during_screening_stops_the_questions_and_sticks(chat):
     reply = conversation.send("skal jeg så ikke scannes?")
     assert_no_reassurance(reply)
     assert "/deny" not in reply.payloads
-    goodbye = conversation.send("tak for hjælpen")
-    assert "112" in goodbye.text
+    thanks = conversation.send("tak for hjælpen")
+    assert "112" in thanks.text
+    hello_again = conversation.send("hej")
+    assert "112" in hello_again.text
 
 
 # --- 3: negations and exclusions are not flags ---------------------------------------------------
