@@ -39,10 +39,10 @@ def test_matches_record_span_status_and_pattern_for_audit():
     by_category = {match.category: match for match in result.matches}
     assert by_category["infection"].status == "negated"
     assert by_category["infection"].because == "ingen"
-    assert by_category["bladder_bowel"].status == "present"
-    assert by_category["bladder_bowel"].text == "kan ikke tisse"
-    assert "tisse" in by_category["bladder_bowel"].pattern
-    assert by_category["bladder_bowel"].line > 0
+    bladder = [match for match in result.matches if match.category == "bladder_bowel"]
+    assert bladder and all(match.status == "present" for match in bladder)
+    assert "kan ikke tisse" in {match.text for match in bladder}
+    assert all("tisse" in match.pattern and match.line > 0 for match in bladder)
 
 
 # --- normalisation ----------------------------------------------------------------------------
