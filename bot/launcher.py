@@ -69,6 +69,8 @@ def rasa_env(settings: Optional[Settings] = None) -> dict[str, str]:
     env["RASA_TELEMETRY_ENABLED"] = "false"
     env["LOG_LEVEL"] = settings.log_level
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # Rasa's dependencies warn about their own deprecated imports at every start; not ours to fix.
+    env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH", "")]))
     return env
 
