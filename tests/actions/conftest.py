@@ -4,7 +4,7 @@ content/ and red-flag catalogue (no model, no servers)."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 import pytest
@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.redflags import detect
 from bot.rasa.detection import to_parse_data
+from tests.servers import Reply
 
 
 def user_event(text: str, intent: str, metadata: Optional[dict] = None) -> dict[str, Any]:
@@ -52,33 +53,10 @@ def make_tracker(
 
 
 @dataclass
-class Outcome:
-    events: list[dict[str, Any]]
-    messages: list[dict[str, Any]]
+class Outcome(Reply):
+    """What an action sent (the same helpers as a reply over HTTP) and the events it returned."""
 
-    @property
-    def texts(self) -> list[str]:
-        return [m["text"] for m in self.messages if m.get("text")]
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.texts)
-
-    @property
-    def customs(self) -> list[dict[str, Any]]:
-        return [m["custom"] for m in self.messages if m.get("custom")]
-
-    @property
-    def content_ids(self) -> list[str]:
-        return [c["content_id"] for c in self.customs if "content_id" in c]
-
-    @property
-    def triage(self) -> Optional[dict[str, Any]]:
-        return next((c for c in self.customs if "triage" in c), None)
-
-    @property
-    def buttons(self) -> list[dict[str, str]]:
-        return [b for m in self.messages for b in m.get("buttons") or []]
+    events: list[dict[str, Any]] = field(default_factory=list)
 
     def slot(self, name: str) -> Any:
         values = [e["value"] for e in self.events if e.get("event") == "slot" and e.get("name") == name]
@@ -94,6 +72,6 @@ def run():
     def _run(action: Action, tracker: Tracker) -> Outcome:
         dispatcher = CollectingDispatcher()
         events = asyncio.run(action.run(dispatcher, tracker, {}))
-        return Outcome(events, dispatcher.messages)
+        return Outcome(dispatcher.messages, events)
 
     return _run
