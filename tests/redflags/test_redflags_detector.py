@@ -312,3 +312,47 @@ def test_bytes_are_decoded_as_utf8():
 def test_negation_in_long_text_keeps_its_context():
     assert flags("ingen feber " * 10_000) == []
     assert flags("ingen feber. " * 20_000 + "kan ikke tisse") == ["bladder_bowel"]
+
+
+# --- generalisation (concept patterns, added while hardening against unseen wordings) ------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("min vaegt er gaaet ned med 5 kg", "weight_loss"),  # æøå restored for plain-word patterns too
+        ("blæren er fuldstændig gået i stå", "bladder_bowel"),
+        ("det siver lidt hele tiden ned i trusserne", "bladder_bowel"),
+        ("bagdelen og lårene er helt døde", "saddle_numbness"),
+        ("det er som om der er lagt bedøvelse i hele underlivet", "saddle_numbness"),
+        ("foden flapper når jeg går", "neuro_deficit"),
+        ("jeg tabte balancen og dumpede ned på halebenet", "trauma"),
+    ],
+)
+def test_concept_patterns_find_new_wordings(text, expected):
+    assert expected in detect(text).flags
+
+
+def test_an_exclusion_covers_the_whole_mention_not_just_its_first_part():
+    result = detect("min far fik strålebehandling for prostatakræft")
+    assert result.flags == ()
+    assert "cancer" in result.negated
+
+
+def test_negation_ends_at_fordi():
+    assert "neuro_deficit" in detect("jeg kan ikke rejse mig fra stolen fordi benene ikke vil bære mig").flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jeg har ikke problemer med at tisse",
+        "jeg kan ikke holde mig i ro",
+        "smerten i numsen er væk",
+        "benet føles tungt efter en lang gåtur",
+        "jeg har stikkende smerter i ryggen",
+        "jeg er bange for at falde på isen",
+    ],
+)
+def test_concept_patterns_keep_their_exclusions(text):
+    assert detect(text).flags == ()
