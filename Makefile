@@ -31,7 +31,7 @@ chat: install ## Chat with the bot in the terminal (servers must be running: mak
 	@$(PY) -m bot chat
 
 redflags-eval: install ## Recall, emergency accuracy and specificity on the red-flag test set
-	@$(PY) -m bot redflags --evaluate tests/redflags/testset.yml
+	@$(PY) -m bot redflags --evaluate tests/redflags/testset.yml --strict
 
 bench: install ## Red-flag detector throughput and latency
 	@$(PY) benchmarks/bench_redflags.py

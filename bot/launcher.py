@@ -33,7 +33,9 @@ VAR_DIR = PROJECT_ROOT / "var"
 SPACY_DIR = MODELS_DIR / "spacy_da"
 MODEL_PREFIX = "rygbot-"
 # What the trained model depends on. Content texts and red-flag patterns are read at run time.
-FINGERPRINT_INPUTS = ("domain.yml", "config.yml", "data", "bot/rasa/redflag_component.py")
+# The Rasa training data; data/redflags/ trains the red-flag recall layer, not Rasa.
+RASA_DATA = ("data/nlu", "data/stories")
+FINGERPRINT_INPUTS = ("domain.yml", "config.yml", *RASA_DATA, "bot/rasa/redflag_component.py")
 READY_TIMEOUT_SECONDS = 180.0
 
 
@@ -89,6 +91,9 @@ def train_if_needed(log: Optional[IO[str]] = None) -> Path:
     Training runs under `nice` (the machine is shared); older rygbot models are removed.
     """
     ensure_spacy_pipeline()
+    from bot.redflags.recall import get_model
+
+    get_model()  # the red-flag recall layer, trained and cached once so no patient waits for it
     target = model_path()
     if target.exists():
         return target
@@ -97,7 +102,7 @@ def train_if_needed(log: Optional[IO[str]] = None) -> Path:
     started = time.monotonic()
     command = [
         "nice", "-n", "10", sys.executable, "-m", "rasa", "train",
-        "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
+        "--config", "config.yml", "--domain", "domain.yml", "--data", *RASA_DATA,
         "--out", str(MODELS_DIR), "--fixed-model-name", target.name[: -len(".tar.gz")],
     ]
     result = subprocess.run(command, cwd=PROJECT_ROOT, env=rasa_env(), stdout=log, stderr=log)

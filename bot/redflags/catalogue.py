@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
@@ -33,9 +34,21 @@ CATEGORY_NAMES: tuple[str, ...] = (
     "weight_loss",
     "fracture_risk",
 )
+# The emergency categories of DESIGN.md: asked about when the detector fails (never "nothing").
+EMERGENCY_CATEGORIES: tuple[str, ...] = CATEGORY_NAMES[:3]
 CATEGORY_LEVELS = (EMERGENCY, URGENT)
 TEXT_FIELDS = ("question", "why", "simpler")
 DEFAULT_REACH = 6
+
+# What a context reading does to a mention it applies to (DESIGN.md "Understanding free text").
+ASK = "ask"  # possible flag: ask the category's question at once
+IGNORE = "ignore"  # not a flag for this patient now
+KEEP = "flag"  # the reading changes nothing: still a flag (earlier cancer is a flag however long ago)
+OUTCOMES = (ASK, IGNORE, KEEP)
+# Where a reading's cue must stand: before the mention in the same clause, or near it in the sentence.
+BEFORE_MENTION = "before"
+NEAR_MENTION = "near"
+PLACES = (BEFORE_MENTION, NEAR_MENTION)
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,19 @@ class Category:
     simpler: str
     patterns: tuple[Pattern, ...]
     exclude: tuple[Pattern, ...] = ()
+    context: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One context reading (someone else, long ago, planned, question, figurative, explained …):
+    cue phrases, where they must stand relative to a mention, and what they do to it by default."""
+
+    name: str
+    outcome: str
+    place: str
+    reach: int
+    cues: tuple[Pattern, ...]
 
 
 @dataclass(frozen=True)
@@ -72,6 +98,8 @@ class Language:
     gap_stop: frozenset[str]
     numbers: dict[str, tuple[float, float]]
     spellings: dict[str, str]
+    readings: tuple[Reading, ...] = ()
+    patient_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -79,6 +107,13 @@ class Catalogue:
     categories: dict[str, Category]
     language: Language
     level_of: dict[str, str]
+
+    def outcome(self, category: str, reading: str) -> str:
+        """What `reading` does to a mention of `category`: the category's own rule, else the default."""
+        own = self.categories[category].context.get(reading) if category in self.categories else None
+        if own:
+            return own
+        return next((r.outcome for r in self.language.readings if r.name == reading), ASK)
 
 
 class _Located(str):
@@ -156,12 +191,12 @@ def _parse_category(path: Path, name: str, entry: Any, language: Language) -> Ca
     where = f"{path}, linje {_line(name)} ({name})"
     if not isinstance(entry, dict):
         raise ContentError(f"{where}: skriv level, question, why, simpler og patterns under kategorien.")
-    unknown = set(entry) - {"level", *TEXT_FIELDS, "patterns", "exclude"}
+    unknown = set(entry) - {"level", *TEXT_FIELDS, "patterns", "exclude", "context"}
     if unknown:
         key = sorted(unknown)[0]
         raise ContentError(
             f"{path}, linje {_line(key)} ({name}): ukendt felt '{key}'. "
-            "Tilladte felter: level, question, why, simpler, patterns, exclude."
+            "Tilladte felter: level, question, why, simpler, patterns, exclude, context."
         )
     level = entry.get("level")
     if level not in CATEGORY_LEVELS:
@@ -179,7 +214,20 @@ def _parse_category(path: Path, name: str, entry: Any, language: Language) -> Ca
         raise ContentError(f"{where}: 'patterns' mangler. Skriv mindst én vending, der finder det røde flag.")
     patterns = _parse_patterns(path, f"{name}.patterns", entry["patterns"], language)
     exclude = _parse_patterns(path, f"{name}.exclude", entry.get("exclude") or [], language)
-    return Category(name, level, texts["question"], texts["why"], texts["simpler"], patterns, exclude)
+    context = _parse_category_context(f"{where} context", entry.get("context") or {}, language)
+    return Category(name, level, texts["question"], texts["why"], texts["simpler"], patterns, exclude, context)
+
+
+def _parse_category_context(where: str, items: Any, language: Language) -> dict[str, str]:
+    known = [reading.name for reading in language.readings]
+    if not isinstance(items, dict):
+        raise ContentError(f"{where}: skriv læsning: ask, ignore eller flag, fx 'long_ago: ignore'.")
+    for reading, outcome in items.items():
+        if reading not in known:
+            raise ContentError(f"{where}: ukendt læsning '{reading}'. Brug en af: {', '.join(known)}.")
+        if outcome not in OUTCOMES:
+            raise ContentError(f"{where}: '{reading}' skal være 'ask', 'ignore' eller 'flag', ikke '{outcome}'.")
+    return {str(reading): str(outcome) for reading, outcome in items.items()}
 
 
 def _parse_patterns(path: Path, field: str, items: Any, language: Optional[Language]) -> tuple[Pattern, ...]:
@@ -245,7 +293,31 @@ def _parse_language(path: Path, data: Any) -> Language:
         gap_stop=_word_set(path, "gap_stop", data.get("gap_stop") or []),
         numbers=numbers,
         spellings=_parse_spellings(path, data.get("spellings") or {}),
+        readings=_parse_readings(path, data.get("context") or {}, partial),
+        patient_words=_word_set(path, "context.patient", (data.get("context") or {}).get("patient") or []),
     )
+
+
+def _parse_readings(path: Path, data: Any, language: Language) -> tuple[Reading, ...]:
+    if not isinstance(data, dict):
+        raise ContentError(f"{path}: afsnittet 'context:' skal have én blok pr. læsning.")
+    readings = []
+    for name, entry in data.items():
+        if name == "patient":
+            continue
+        where = f"{path}, linje {_line(name)} (context.{name})"
+        if not isinstance(entry, dict) or not entry.get("cues"):
+            raise ContentError(f"{where}: skriv outcome, place, reach og cues under læsningen.")
+        outcome, place, reach = entry.get("outcome", ASK), entry.get("place", BEFORE_MENTION), entry.get("reach", 6)
+        if outcome not in OUTCOMES:
+            raise ContentError(f"{where}: 'outcome' skal være 'ask', 'ignore' eller 'flag', ikke '{outcome}'.")
+        if place not in PLACES:
+            raise ContentError(f"{where}: 'place' skal være 'before' eller 'near', ikke '{place}'.")
+        if not isinstance(reach, int) or isinstance(reach, bool) or not 0 <= reach <= 20:
+            raise ContentError(f"{where}: 'reach' skal være et tal fra 0 til 20.")
+        cues = _parse_patterns(path, f"context.{name}.cues", entry["cues"], language)
+        readings.append(Reading(str(name), outcome, place, reach, cues))
+    return tuple(readings)
 
 
 def _word_set(path: Path, field: str, items: Any) -> frozenset[str]:
@@ -264,6 +336,8 @@ def _parse_numbers(path: Path, items: Any) -> dict[str, tuple[float, float]]:
         raise ContentError(f"{path} (numbers): skriv navn: [fra, til], fx 'feber: [38.0, 43.0]'.")
     numbers = {}
     for name, bounds in items.items():
+        if isinstance(bounds, dict) and list(bounds) == ["år_siden"]:
+            bounds = _years_ago(bounds["år_siden"])
         if (
             not isinstance(bounds, list)
             or len(bounds) != 2
@@ -275,6 +349,14 @@ def _parse_numbers(path: Path, items: Any) -> dict[str, tuple[float, float]]:
             )
         numbers[clean(str(name))] = (float(bounds[0]), float(bounds[1]))
     return numbers
+
+
+def _years_ago(bounds: Any) -> Any:
+    """`{år_siden: [1, 90]}`: the calendar years from 90 to 1 year before this year, e.g. 1936-2025."""
+    if not isinstance(bounds, list) or len(bounds) != 2 or not all(isinstance(b, int) for b in bounds):
+        return None
+    this_year = dt.date.today().year
+    return [this_year - max(bounds), this_year - min(bounds)]
 
 
 def _parse_spellings(path: Path, items: Any) -> dict[str, str]:

@@ -3,7 +3,8 @@
     python -m bot redflags "jeg kan ikke tisse"     one JSON object
     python -m bot redflags < beskeder.txt           one JSON line per input line, in order
     python -m bot redflags --explain "..."           adds "explain": the spans and decisions
-    python -m bot redflags --evaluate FILE           scores; exit 1 below the thresholds
+    python -m bot redflags --evaluate FILE           scores; exit 1 below the targets
+    python -m bot redflags --evaluate FILE --strict  also 100 % escalated (the own test set)
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import os
 import sys
 from typing import TextIO
 
-from bot.redflags.catalogue import get_catalogue
 from bot.redflags.detector import Detection, detect
 
 
@@ -25,9 +25,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("text", nargs="*", help="the message; without it, one message per line on stdin")
     parser.add_argument("--explain", action="store_true", help="add the matched spans and negation decisions")
     parser.add_argument("--evaluate", metavar="FILE", help="score the detector on a labelled test set")
+    parser.add_argument("--strict", action="store_true", help="with --evaluate: every flag must escalate")
     args = parser.parse_args(argv[1:])
     if args.evaluate:
-        return _evaluate(args.evaluate)
+        return _evaluate(args.evaluate, args.strict)
     if args.text:
         _emit(detect(" ".join(args.text)), args.explain, sys.stdout)
         return 0
@@ -44,9 +45,9 @@ def _emit(detection: Detection, explain: bool, out: TextIO) -> None:
     out.flush()
 
 
-def _evaluate(path: str) -> int:
+def _evaluate(path: str, strict: bool) -> int:
     from bot.redflags.evaluate import evaluate, load_testset
 
-    report = evaluate(load_testset(path), detect, get_catalogue().level_of)
+    report = evaluate(load_testset(path), detect, strict)
     print(report.format())
     return 0 if report.passed else 1

@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from bot.redflags.catalogue import Catalogue, Pattern
+from bot.redflags.catalogue import Catalogue, Pattern, Reading
 from bot.redflags.normalise import Normaliser, TokenClasses
 from bot.redflags.syntax import EXACT, LEMMA, NUMBER, WILDCARD, Choice, Gap, Phrase, Wildcard, Word
 
@@ -38,6 +38,7 @@ AFTER = "after"
 HYPOTHETICAL = "hypothetical"
 UNCERTAIN = "uncertain"
 SCOPE_END = "scope_end"
+READING = "reading"
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,12 @@ class Rule:
     kind: str
     category: Optional[str]
     pattern: Pattern
+    reading: Optional[Reading] = None
 
     @property
     def key(self) -> str:
-        return f"{self.kind}:{self.category or ''}:{self.pattern.line}:{self.pattern.text}"
+        owner = self.reading.name if self.reading else self.category or ""
+        return f"{self.kind}:{owner}:{self.pattern.line}:{self.pattern.text}"
 
 
 # A token's values that a pattern's first token can ask for.
@@ -135,6 +138,8 @@ def _rules(catalogue: Catalogue) -> Iterator[Rule]:
         (SCOPE_END, language.scope_end),
     ):
         yield from (Rule(kind, None, p) for p in patterns)
+    for reading in language.readings:
+        yield from (Rule(READING, None, p, reading) for p in reading.cues)
 
 
 def _words(phrase: Phrase) -> Iterator[Word]:

@@ -2,8 +2,8 @@
 
 One `Detector` per catalogue file; `detect()` uses the process-wide one on content/redflags.yml.
 The catalogue is checked for edits on every call and the Matcher rebuilt when it changed. `detect`
-never raises: on an internal error it logs (never the text) and returns an empty result with
-`failed=True`, so callers can fall back to their safe message.
+never raises: on an internal error it logs (never the text) and returns `failed=True` with the
+emergency categories to ask about, so a failure is never read as "nothing".
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from bot.nlp import detector_disabled, get_lemma_table, get_nlp
-from bot.redflags.catalogue import default_path, get_catalogue
+from bot.redflags.catalogue import EMERGENCY_CATEGORIES, default_path, get_catalogue
+from bot.redflags.recall import get_model
+from bot.redflags.status import ASK, CONTEXT, EXCLUDED, NEGATED, PRESENT
 from bot.triage import NONE, level_for_flags
 
 if TYPE_CHECKING:
@@ -48,32 +50,40 @@ class Match:
         """The decision in plain words for clinicians editing the patterns."""
         found = f"«{self.text}» → {self.category}"
         source = f"mønster \"{self.pattern}\", linje {self.line}"
-        if self.status == "negated":
+        if self.status == NEGATED:
             return f"{found}: nægtet af «{self.because}» ({source})"
-        if self.status == "excluded":
+        if self.status == EXCLUDED:
             return f"{found}: udelukket af «{self.because}» ({source})"
+        if self.status == ASK:
+            return f"{found}: måske, spørg, pga. «{self.because}» ({source})"
+        if self.status == CONTEXT:
+            return f"{found}: gælder ikke patienten nu, pga. «{self.because}» ({source})"
         return f"{found}: til stede ({source})"
 
 
 @dataclass(frozen=True)
 class Detection:
-    """Present flags (catalogue order), negated or excluded flags, the triage level and the matches."""
+    """The three outcomes of DESIGN.md: `flags` (certain: escalate), `ask` (possible: ask the matching
+    screening question at once) and nothing; plus the negated or excluded categories, the triage
+    level (of `flags` only) and the matches for audit. All category lists are in catalogue order."""
 
     flags: tuple[str, ...] = ()
     negated: tuple[str, ...] = ()
     level: str = NONE
     matches: tuple[Match, ...] = field(default=(), repr=False)
     failed: bool = False
+    ask: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
-        return {"flags": list(self.flags), "level": self.level, "negated": list(self.negated)}
+        return {"flags": list(self.flags), "level": self.level, "negated": list(self.negated), "ask": list(self.ask)}
 
 
 class Detector:
     """Red-flag detection against the catalogue at `catalogue_path` (default content/redflags.yml)."""
 
-    def __init__(self, catalogue_path: Path | str | None = None):
+    def __init__(self, catalogue_path: Path | str | None = None, use_recall: bool = True):
         self._path = Path(catalogue_path) if catalogue_path is not None else None
+        self._use_recall = use_recall
         self._lock = threading.Lock()
         self._compiled: Optional["Compiled"] = None
         self._disabled: list[str] | None = None
@@ -87,7 +97,7 @@ class Detector:
             frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
             where = f"{Path(frame.filename).name}:{frame.lineno}" if frame else "?"
             logger.error("Red-flag detection failed: %s at %s", type(error).__name__, where)
-            return Detection(failed=True)
+            return Detection(failed=True, ask=EMERGENCY_CATEGORIES)
 
     def compiled(self) -> "Compiled":
         """The matcher for the current catalogue, rebuilt when the catalogue changed."""
@@ -116,15 +126,33 @@ class Detector:
         normalised = compiled.normaliser.text(text)
         matches = [m for chunk, offset in _chunks(normalised) for m in self._matches(compiled, chunk, offset)]
         order = list(compiled.catalogue.categories)
-        present = {m.category for m in matches if m.status == "present"}
-        negated = {m.category for m in matches} - present
+        present = {m.category for m in matches if m.status == PRESENT}
+        decided = {m.category for m in matches}
+        # The recall layer only adds questions, and never about what the patterns read in context:
+        # "ingen feber" or "min søn har feber" is not asked about again because a model saw "feber".
+        noticed, failed = self._recall(text)
+        possible = ({m.category for m in matches if m.status == ASK} | (noticed - decided)) - present
+        negated = decided - present - possible
         flags = tuple(name for name in order if name in present)
         return Detection(
             flags=flags,
             negated=tuple(name for name in order if name in negated),
             level=level_for_flags(flags, compiled.catalogue.level_of),
             matches=tuple(matches),
+            failed=failed,
+            ask=tuple(name for name in order if name in possible),
         )
+
+    def _recall(self, text: str) -> tuple[set[str], bool]:
+        """The categories the recall layer notices; on failure the emergency ones, and failed=True."""
+        if not self._use_recall or not text.strip():
+            return set(), False
+        try:
+            model = get_model()
+            return (set(model.possible(text)) if model is not None else set()), False
+        except Exception as error:  # the patterns still decide; the emergencies are asked about
+            logger.error("Red-flag recall layer failed: %s", type(error).__name__)
+            return set(EMERGENCY_CATEGORIES), True
 
     def _matches(self, compiled: "Compiled", text: str, offset: int) -> list[Match]:
         from bot.redflags.compiler import EXCLUDE
@@ -148,7 +176,10 @@ class Detector:
             longest = rules[key].kind == EXCLUDE
             if known is None or (end > known.end if longest else end < known.end):
                 chosen[(key, start)] = Hit(start, end, rules[key])
-        decisions = decide(doc, list(chosen.values()), compiled.catalogue.language.clause_start)
+        catalogue = compiled.catalogue
+        decisions = decide(
+            doc, list(chosen.values()), catalogue.language.clause_start, catalogue.outcome, catalogue.language.patient_words
+        )
         return [
             Match(
                 category=d.hit.rule.category or "",

@@ -6,6 +6,13 @@ aldrig haft"), or by a hypothetical ("hvis jeg får feber"). It is excluded when
 category covers it ("min mor havde kræft"); "min mor havde kræft og det har jeg også haft" is present,
 because the longer mention is not covered. Everything else counts as present: when in doubt, escalate.
 
+A present mention is then read in its context (content/redflags-language.yml, `context`): a cue of
+someone else before it in the same clause ("min søn har feber"), of long ago or planned near it ("i
+2009", "skal have"), a question, a figure of speech or a harmless explanation. Each reading makes the
+mention `ask` (possible: ask the question) or `context` (ruled out), or leaves it a flag, as the
+category says; "ignore" wins over "ask". A first-person word between a someone-else cue and the mention ("min søn siger at
+jeg har feber") gives the mention back to the patient.
+
 A clause ends at . ! ? ; (and new lines), at a scope_end word ("men", "selvom"), and at a comma or
 "og" followed by a clause_start word ("ingen feber, og jeg kan ikke tisse"). Cue words that belong to
 a red-flag phrase itself ("kan ikke tisse") or to an uncertainty phrase ("ved ikke om") negate nothing.
@@ -18,11 +25,14 @@ from typing import Callable, Optional, Sequence
 
 from spacy.tokens import Doc
 
-from bot.redflags.compiler import AFTER, BEFORE, EXCLUDE, FLAG, HYPOTHETICAL, SCOPE_END, UNCERTAIN, Rule
+from bot.redflags.catalogue import ASK as ASK_OUTCOME
+from bot.redflags.catalogue import BEFORE_MENTION, IGNORE
+from bot.redflags.compiler import AFTER, BEFORE, EXCLUDE, FLAG, HYPOTHETICAL, READING, SCOPE_END, UNCERTAIN, Rule
 
-PRESENT = "present"
-NEGATED = "negated"
-EXCLUDED = "excluded"
+from bot.redflags.status import ASK, CONTEXT, EXCLUDED, NEGATED, PRESENT
+
+# What a reading does to a category's mention: "ask" or "ignore".
+Outcome = Callable[[str, str], str]
 
 HARD_ENDS = frozenset({".", "!", "?", ";", "…", "..", "...", "!!", "??", "?!"})
 SOFT_ENDS = frozenset({",", "og", "and", "-", "–", "—", "/", ":", "(", ")"})
@@ -45,8 +55,21 @@ class Decision:
     because: Optional[Hit] = None
 
 
-class Clauses:
-    """Clause boundaries of one doc, answering 'is there a boundary between token a and b?' in O(1)."""
+class _Positions:
+    """Marked token positions of one doc, answering 'is one marked between token a and b?' in O(1)."""
+
+    def __init__(self, marked: Sequence[bool]):
+        self._before = [0] * (len(marked) + 1)
+        for i, is_marked in enumerate(marked):
+            self._before[i + 1] = self._before[i] + is_marked
+
+    def open(self, start: int, end: int) -> bool:
+        """True when no marked token lies in tokens [start, end)."""
+        return start >= end or self._before[end] == self._before[start]
+
+
+class Clauses(_Positions):
+    """Clause boundaries of one doc."""
 
     def __init__(self, doc: Doc, scope_ends: Sequence[Hit], clause_start: frozenset[str]):
         n = len(doc)
@@ -57,16 +80,16 @@ class Clauses:
                 boundary[i] = True
         for hit in scope_ends:
             boundary[hit.start] = True
-        self._before = [0] * (n + 1)
-        for i, is_boundary in enumerate(boundary):
-            self._before[i + 1] = self._before[i] + is_boundary
-
-    def open(self, start: int, end: int) -> bool:
-        """True when no boundary lies in tokens [start, end)."""
-        return start >= end or self._before[end] == self._before[start]
+        super().__init__(boundary)
 
 
-def decide(doc: Doc, hits: Sequence[Hit], clause_start: frozenset[str]) -> list[Decision]:
+def decide(
+    doc: Doc,
+    hits: Sequence[Hit],
+    clause_start: frozenset[str],
+    outcome: Optional[Outcome] = None,
+    patient_words: frozenset[str] = frozenset(),
+) -> list[Decision]:
     """One decision per red-flag hit, in text order. Cost grows with the text, not its square."""
     by_kind: dict[str, list[Hit]] = {}
     for hit in hits:
@@ -83,7 +106,8 @@ def decide(doc: Doc, hits: Sequence[Hit], clause_start: frozenset[str]) -> list[
         after=[c for c in by_kind.get(AFTER, []) if not _touches(c, inert)],
         clauses=clauses,
     )
-    return [context.decide(flag) for flag in flags]
+    readings = _Readings(doc, by_kind.get(READING, []), clauses, outcome, patient_words)
+    return [readings.read(context.decide(flag)) for flag in flags]
 
 
 def _touches(hit: Hit, tokens: set[int]) -> bool:
@@ -116,6 +140,49 @@ class _Context:
                 if _negates_from_after(self._doc, flag, cue):
                     return Decision(flag, NEGATED, cue)
         return Decision(flag, PRESENT)
+
+
+class _Readings:
+    """Applies the context readings to present mentions."""
+
+    def __init__(
+        self, doc: Doc, cues: list[Hit], clauses: Clauses, outcome: Optional[Outcome], patient_words: frozenset[str]
+    ):
+        self._cues = cues if outcome is not None else []
+        self._outcome = outcome
+        self._clauses = clauses
+        if self._cues:
+            lowers = [token.lower_ for token in doc]
+            self._sentences = _Positions([lower in HARD_ENDS for lower in lowers])
+            self._patient = _Positions([lower in patient_words for lower in lowers])
+
+    def read(self, decision: Decision) -> Decision:
+        if decision.status != PRESENT or not self._cues:
+            return decision
+        flag, asking = decision.hit, None
+        for cue in self._cues:
+            if not self._applies(cue, flag):
+                continue
+            assert cue.rule.reading is not None and self._outcome is not None
+            outcome = self._outcome(flag.rule.category or "", cue.rule.reading.name)
+            if outcome == IGNORE:
+                return Decision(flag, CONTEXT, cue)
+            if outcome == ASK_OUTCOME:
+                asking = asking or cue
+        return Decision(flag, ASK, asking) if asking else decision
+
+    def _applies(self, cue: Hit, flag: Hit) -> bool:
+        reading = cue.rule.reading
+        assert reading is not None
+        if reading.place == BEFORE_MENTION:
+            return (
+                cue.end <= flag.start
+                and flag.start - cue.end <= reading.reach
+                and self._clauses.open(cue.end, flag.start)
+                and self._patient.open(cue.end, flag.end)
+            )
+        distance = max(0, flag.start - cue.end, cue.start - flag.end)
+        return distance <= reading.reach and self._sentences.open(min(cue.start, flag.start), max(cue.end, flag.end) - 1)
 
 
 def _index(hits: list[Hit], position: Callable[[Hit], int]) -> dict[int, list[Hit]]:

@@ -28,7 +28,7 @@ _DEGREES = re.compile(r"°\s*c?\b|\bgr\.")
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _SPACES = re.compile(r"\s+")
-_NUMBER = re.compile(r"^\d{1,3}(?:[.,]\d{1,2})?$")
+_NUMBER = re.compile(r"^\d{1,4}(?:[.,]\d{1,2})?$")
 _CHARS = str.maketrans({"ö": "ø", "ä": "æ", "’": "'", "`": "'", "´": "'"})
 
 # How a letter may have been typed when æ, ø or å was meant: a digraph or a plain vowel.

@@ -29,7 +29,7 @@ def test_single_argument_prints_one_json_object():
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == 1
-    assert json.loads(lines[0]) == {"flags": ["bladder_bowel"], "level": "emergency", "negated": ["infection"]}
+    assert json.loads(lines[0]) == {"flags": ["bladder_bowel"], "level": "emergency", "negated": ["infection"], "ask": []}
 
 
 def test_stdin_gives_one_json_line_per_message_in_order():
@@ -50,11 +50,11 @@ def test_explain_adds_spans_and_negation_decisions():
 
 
 def test_evaluate_prints_the_figures_and_passes_on_the_test_set():
-    result = run("--evaluate", str(TESTSET))
+    result = run("--evaluate", str(TESTSET), "--strict")
     assert result.returncode == 0, result.stdout
-    assert "Recall per category" in result.stdout
-    assert "Emergency level correct" in result.stdout
-    assert "Specificity, benign" in result.stdout
+    assert "caught = escalated or asked at once" in result.stdout
+    assert "emergencies caught" in result.stdout
+    assert "Asked about: benign" in result.stdout
 
 
 def test_evaluate_exits_non_zero_below_the_thresholds(tmp_path: Path):

@@ -19,9 +19,9 @@ def negated(text: str) -> list[str]:
 # --- the contract -----------------------------------------------------------------------------
 
 
-def test_detection_json_has_flags_level_and_negated_only():
+def test_detection_json_has_flags_level_negated_and_ask():
     result = detect("ingen feber, men jeg kan ikke tisse")
-    assert result.to_json() == {"flags": ["bladder_bowel"], "level": "emergency", "negated": ["infection"]}
+    assert result.to_json() == {"flags": ["bladder_bowel"], "level": "emergency", "negated": ["infection"], "ask": []}
 
 
 def test_flags_come_in_catalogue_order_and_emergency_outranks_urgent():

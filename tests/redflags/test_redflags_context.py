@@ -1,0 +1,87 @@
+"""Context readings and the recall layer: who, when and how a red flag is meant, and wordings no
+pattern knows. Each outcome is one of three: a flag (escalate), ask (ask the question at once), nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.redflags import Detector, detect
+from bot.redflags.catalogue import EMERGENCY_CATEGORIES
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("min søn har feber og jeg har ondt i lænden", "infection"),
+        ("min svigermor har knogleskørhed", "fracture_risk"),
+        ("kan man få feber af en diskusprolaps?", "infection"),
+        ("hvis benet bliver svagt, hvad skal jeg så gøre?", "neuro_deficit"),
+    ],
+)
+def test_someone_else_or_a_question_asks_instead_of_escalating(text: str, category: str):
+    result = detect(text)
+    assert category not in result.flags
+    assert category in result.ask
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "katten har fået kræft og jeg har ondt i ryggen",
+        "jeg blev opereret i ryggen for 15 år siden og har haft det godt siden",
+        "jeg skal have rygmarvsbedøvelse til min hofteoperation næste måned",
+        "har smidt 5 kilo siden jeg startede på slankekur",
+        "det er helt lammende at sidde på kontoret",
+        "jeg er ved at dø af grin",
+        "aktierne faldt og det gjorde humøret også",
+    ],
+)
+def test_pets_long_ago_planned_explained_and_figurative_are_no_flag(text: str):
+    assert detect(text).flags == ()
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("jeg havde brystkræft for 12 år siden", "cancer"),
+        ("min søn siger at jeg har feber", "infection"),
+        ("min mand har ondt i ryggen og kan ikke tisse", "bladder_bowel"),
+        ("jeg vælter fordi mit ben ikke holder mig", "neuro_deficit"),
+    ],
+)
+def test_context_that_does_not_apply_keeps_the_flag(text: str, category: str):
+    assert category in detect(text).flags
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("det er som at sidde på en pude, også på en hård stol", "saddle_numbness"),
+        ("jeg opdagede først bagefter at jeg havde tisset", "bladder_bowel"),
+        ("æ ben vil ett bær' mæ", "neuro_deficit"),
+    ],
+)
+def test_recall_layer_asks_about_wordings_no_pattern_knows(text: str, category: str):
+    result = detect(text)
+    assert category in result.flags or category in result.ask
+
+
+def test_recall_layer_never_escalates_and_never_asks_about_a_denied_category():
+    result = detect("jeg har ingen feber og har ikke tabt mig")
+    assert result.flags == ()
+    assert "infection" not in result.ask and "weight_loss" not in result.ask
+
+
+def test_recall_layer_leaves_an_ordinary_message_alone():
+    assert detect("hvor længe går der før rygsmerter går over?").ask == ()
+
+
+def test_detector_failure_asks_the_emergency_questions(tmp_path: Path):
+    broken = tmp_path / "redflags.yml"
+    broken.write_text("ikke: [gyldig", encoding="utf-8")
+    result = Detector(broken).detect("jeg har ondt i ryggen")
+    assert result.failed
+    assert result.ask == EMERGENCY_CATEGORIES
+    assert result.flags == ()

@@ -1,0 +1,39 @@
+"""The detector on the frozen held-out file (tests/redflags/heldout.yml): messages written by someone
+who saw only DESIGN.md's category table, never the patterns or the training data. Never tune on it;
+its misses are not to be read while changing the detector (retire it into data/redflags/ instead).
+
+The issue's targets are checked where they are met today (emergencies caught, benign messages asked
+about). Where they are not yet met (every category caught ≥ 99 %, benign and hard negatives escalated
+≤ 3 %), the test holds the level measured on 2026-12-01 as a floor, so nothing slips back; see
+tests/redflags/ROUNDS.md for the figures and the gap.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.redflags import detect
+from bot.redflags.evaluate import MAX_ASKED_BENIGN, MIN_EMERGENCY_CAUGHT, evaluate, load_testset
+
+HELDOUT = Path(__file__).with_name("heldout.yml")
+
+# Floors below the issue's targets (MIN_CAUGHT 99 %, MAX_ESCALATED_NEGATIVES 3 %): raise, never lower.
+CAUGHT_FLOOR = 0.90
+ESCALATED_NEGATIVES_CEILING = 0.16
+
+
+def test_heldout_file_is_large_and_covers_every_category_and_kind():
+    items = load_testset(HELDOUT)
+    assert len(items) >= 400
+    assert sum(item.group in ("benign", "hard") for item in items) >= 150
+    for name in {flag for item in items for flag in item.flags}:
+        assert sum(name in item.flags for item in items) >= 25, name
+
+
+def test_detector_on_the_heldout_file_catches_every_emergency_and_holds_its_floors():
+    report = evaluate(load_testset(HELDOUT), detect)
+    summary = report.format().split("\nFailures")[0]
+    assert report.emergency_caught >= MIN_EMERGENCY_CAUGHT, summary
+    assert report.asked_benign <= MAX_ASKED_BENIGN, summary
+    assert min(report.caught.values()) >= CAUGHT_FLOOR, summary
+    assert report.escalated_negatives <= ESCALATED_NEGATIVES_CEILING, summary
