@@ -30,7 +30,7 @@ train: install ## Train the Rasa model if data, domain or config changed
 chat: install ## Chat with the bot in the terminal (servers must be running: make run)
 	@$(PY) -m bot chat
 
-redflags-eval: install ## Recall, emergency accuracy and specificity on the red-flag test set
+redflags-eval: install ## Escalated, caught and asked figures on the own red-flag test set (strict)
 	@$(PY) -m bot redflags --evaluate tests/redflags/testset.yml --strict
 
 bench: install ## Red-flag detector throughput and latency
