@@ -14,7 +14,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import phrases
-from bot import routing, safety
+from bot import routing, safety, screening
 from bot.content import get_store
 from bot.rasa.detection import DETECTION_KEY
 from bot.settings import get_settings
@@ -32,23 +32,61 @@ def detection(tracker: Tracker) -> dict[str, Any]:
         "flags": list(found.get("flags") or []),
         "level": found.get("level") if found.get("level") in LEVELS else NONE,
         "negated": list(found.get("negated") or []),
+        "ask": list(found.get("ask") or []),
         "ruled_out": list(found.get("ruled_out") or []),
+        "failed": found.get("failed") is True,
     }
 
 
-def ruled_out_in_conversation(tracker: Tracker) -> list[str]:
-    """Every category the patient denied outright ("ingen feber") since the conversation began."""
-    ruled_out: list[str] = []
+def latest_turn(tracker: Tracker) -> screening.Turn:
+    """The latest message for the screening: its text as Rasa stored it (redacted by the channel),
+    its intent and its red-flag detection."""
+    found = detection(tracker)
+    return screening.Turn(
+        text=(tracker.latest_message or {}).get("text") or "",
+        intent=latest_intent(tracker),
+        flags=tuple(found["flags"]),
+        ask=tuple(found["ask"]),
+        ruled_out=tuple(found["ruled_out"]),
+        failed=found["failed"],
+    )
+
+
+def denials_in_conversation(tracker: Tracker) -> dict[str, str]:
+    """Every category the patient denied outright ("ingen feber") since the conversation began,
+    with the words of the first message that denied it."""
+    denied: dict[str, str] = {}
     for event in tracker.events_after_latest_restart():
         if event.get("event") != "user":
             continue
         found = (event.get("parse_data") or {}).get(DETECTION_KEY) or {}
-        ruled_out += [c for c in found.get("ruled_out") or [] if c not in ruled_out]
-    return ruled_out
+        for category in found.get("ruled_out") or []:
+            denied.setdefault(category, event.get("text") or "")
+    return denied
 
 
 def latest_intent(tracker: Tracker) -> Optional[str]:
     return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def events_this_turn(tracker: Tracker) -> list[dict[str, Any]]:
+    """The events since the latest user message."""
+    events: list[dict[str, Any]] = []
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        events.append(event)
+    return events[::-1]
+
+
+def triage_sent_this_turn(tracker: Tracker) -> str:
+    """The highest triage level already sent in reply to the latest message (`none` if none)."""
+    levels = []
+    for event in events_this_turn(tracker):
+        custom = ((event.get("data") or {}).get("custom") or {}) if event.get("event") == "bot" else {}
+        if isinstance(custom, dict) and custom.get("triage") in LEVELS:
+            levels.append(custom["triage"])
+    return most_severe(levels)
 
 
 def escalated_level(tracker: Tracker) -> str:
@@ -146,11 +184,19 @@ def send_escalation(
     return [SlotSet("triage_level", level), SlotSet("red_flags", flags), SlotSet("read_more", None)]
 
 
-def remind_escalation(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    """After an escalation, answer with a reminder of it instead of any reassurance (invariant 2)."""
+def send_reminder(
+    dispatcher: CollectingDispatcher, tracker: Tracker, flags: Optional[Iterable[str]] = None, *, line: bool = True
+) -> list[EventType]:
+    """After an escalation: the one-line reminder of it (unless `line` is False) and its triage
+    payload, so the escalation stays in front without repeating the whole text (invariant 2)."""
     level = escalated_level(tracker)
-    dispatcher.utter_message(text=phrases.ESCALATION_REMINDER)
-    return send_escalation(dispatcher, tracker, level, tracker.get_slot("red_flags") or [])
+    if flags is None:
+        flags = tracker.get_slot("red_flags") or []
+    flags = list(dict.fromkeys(flags))
+    if line:
+        dispatcher.utter_message(text=phrases.SHORT_REMINDERS.get(level, phrases.SHORT_REMINDER_URGENT))
+    dispatcher.utter_message(json_message=safety.triage_payload(level, flags))
+    return [SlotSet("red_flags", flags), SlotSet("read_more", None)]
 
 
 def send_safe_fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:

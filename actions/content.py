@@ -1,7 +1,9 @@
 """Answers from content/: the patient's questions at any time, and "Læs mere".
 
-After an escalation only neutral texts are sent (`bot.routing.NEUTRAL_AFTER_ESCALATION`); every
-other question gets a reminder of the escalation instead (DESIGN.md invariant 2).
+After an escalation only neutral texts are sent as usual (`bot.routing.NEUTRAL_AFTER_ESCALATION`);
+every other question gets a short answer that keeps the escalation in front (`bot.routing.
+after_escalation`): a scan is for the doctor to decide, where to go, what to say, or "ask the
+doctor", each with a one-line reminder and the triage payload (DESIGN.md invariant 2).
 """
 
 from __future__ import annotations
@@ -15,16 +17,18 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    ESCALATION_TEXTS,
     clinic_values,
+    contact,
     escalated_level,
     latest_intent,
     offer_read_more,
-    remind_escalation,
-    send_safe_fallback,
     send_content,
+    send_reminder,
+    send_safe_fallback,
 )
 from actions import phrases
-from bot import routing
+from bot import routing, safety
 from bot.content import get_store
 from bot.redflags.catalogue import get_catalogue
 from bot.triage import NONE
@@ -46,8 +50,9 @@ class ActionAnswer(Action):
         if text_id is None:
             dispatcher.utter_message(response="utter_rephrase")
             return []
-        if escalated_level(tracker) != NONE and text_id not in routing.NEUTRAL_AFTER_ESCALATION:
-            return remind_escalation(dispatcher, tracker)
+        escalated = escalated_level(tracker) != NONE
+        if escalated and routing.after_escalation(intent or "", text_id):
+            return _answer_after_escalation(dispatcher, tracker, routing.after_escalation(intent or "", text_id))
         if intent == "insist_scan":
             dispatcher.utter_message(text=phrases.INSIST_SCAN)
         in_screening = tracker.active_loop_name is not None
@@ -59,8 +64,35 @@ class ActionAnswer(Action):
             return []
         if in_screening and intent == "ask_why_questions":
             _explain_current_question(dispatcher, tracker)
+        if escalated:
+            return send_reminder(dispatcher, tracker)
         # Inside the screening the buttons belong to the question, so no "Læs mere" there.
         return offer_read_more(dispatcher, [more] if more and not in_screening else [])
+
+
+def _answer_after_escalation(dispatcher: CollectingDispatcher, tracker: Tracker, answer: str) -> list[EventType]:
+    """A question after an escalation: a short answer, the reminder line and the triage payload."""
+    if answer == routing.AFTER_ESCALATION_WHERE:
+        # When, where, "do I really have to?": the opening of the escalation text says it all.
+        level = escalated_level(tracker)
+        text_id = ESCALATION_TEXTS[level]
+        try:
+            dispatcher.utter_message(text=get_store().messages(text_id, clinic_values(tracker))[0])
+            dispatcher.utter_message(json_message={"content_id": text_id})
+        except Exception as error:  # noqa: BLE001 - the built-in text says the same
+            logger.error("Text %s unavailable (%s); sent the built-in text", text_id, type(error).__name__)
+            for part in safety.escalation_text(level, contact(tracker)).split("\n\n"):
+                dispatcher.utter_message(text=part)
+        return send_reminder(dispatcher, tracker, line=False)
+    if answer == routing.AFTER_ESCALATION_WHAT_TO_SAY:
+        try:
+            send_content(dispatcher, routing.WHAT_TO_SAY, clinic_values(tracker), whole=True)
+        except Exception as error:  # noqa: BLE001 - the reminder below still says who to call
+            logger.error("Text %s unavailable (%s)", routing.WHAT_TO_SAY, type(error).__name__)
+        return send_reminder(dispatcher, tracker)
+    scan = answer == routing.AFTER_ESCALATION_SCAN
+    dispatcher.utter_message(text=phrases.AFTER_ESCALATION_SCAN if scan else phrases.AFTER_ESCALATION_ASK_DOCTOR)
+    return send_reminder(dispatcher, tracker)
 
 
 def _explain_current_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
@@ -82,10 +114,8 @@ class ActionAcknowledge(Action):
         pending: list[dict[str, Any]] = list(tracker.get_slot("read_more") or [])
         if latest_intent(tracker) == "affirm" and pending:
             return self._read_more(dispatcher, tracker, pending)
-        level = escalated_level(tracker)
-        if level != NONE:
-            dispatcher.utter_message(text=phrases.SHORT_REMINDERS.get(level, phrases.SHORT_REMINDER_URGENT))
-            return [SlotSet("read_more", None)]
+        if escalated_level(tracker) != NONE:
+            return send_reminder(dispatcher, tracker)
         dispatcher.utter_message(text=phrases.ACKNOWLEDGE, buttons=phrases.TOPIC_BUTTONS)
         return [SlotSet("read_more", None)]
 

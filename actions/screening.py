@@ -1,9 +1,12 @@
 """The screening form's actions: read each answer, decide the next question, ask it.
 
-The rules of the screening live in `bot.screening`; these actions only move slots. The form
-requests `pain_duration` first, then `screening_answer` once per red-flag category of
-content/redflags.yml (so editors can change the questions without retraining). A "ja" ends the
-form at once (no slot left to request), and action_triage escalates in the same reply.
+The rules of the screening live in `bot.screening` (`advance`); these actions only move slots and
+send what it decides. The form requests `pain_duration` for the duration question and
+`screening_answer` once per red-flag question of content/redflags.yml (so editors can change the
+questions without retraining); `screening_category` says which question is asked. Possible flags
+(the detector's `ask`) are asked first, quoting the patient. A "ja" escalates at once, here in the
+validation; the form then goes on with the emergency questions still open after an urgent
+escalation, and ends after an emergency one (action_triage follows every end of the form).
 """
 
 from __future__ import annotations
@@ -17,10 +20,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import phrases
-from actions.common import detection, escalated_level, latest_intent, ruled_out_in_conversation
+from actions.common import (
+    denials_in_conversation,
+    escalated_level,
+    events_this_turn,
+    latest_turn,
+    send_escalation,
+)
 from bot import screening
+from bot.quoting import shorten
 from bot.redflags.catalogue import get_catalogue
-from bot.triage import NONE
+from bot.triage import LEVELS, NONE
 
 logger = logging.getLogger(__name__)
 
@@ -30,13 +40,30 @@ ANSWER_SLOT = "screening_answer"
 # Actions the form runs itself around a patient turn; anything else after the latest message
 # means the form is coming back from an interruption and the message was handled already.
 _FORM_MACHINERY = {"action_listen", "action_extract_slots", FORM, f"validate_{FORM}"}
+# The introductions, each shown once (slot screening_intros).
+INTRO_START = "start"
+INTRO_ESCALATED = "escalated"
+INTRO_CHECK = "check"
 
 
 def progress_of(tracker: Tracker) -> screening.Progress:
     return screening.Progress(
-        dict(tracker.get_slot("screening_answers") or {}),
-        tuple(tracker.get_slot("screening_simplified") or ()),
+        answers=dict(tracker.get_slot("screening_answers") or {}),
+        simplified=tuple(tracker.get_slot("screening_simplified") or ()),
+        unclear=tuple(tracker.get_slot("screening_unclear") or ()),
+        queue=tuple(tracker.get_slot("screening_queue") or ()),
+        quotes=dict(tracker.get_slot("screening_quotes") or {}),
     )
+
+
+def progress_slots(progress: screening.Progress) -> list[EventType]:
+    return [
+        SlotSet("screening_answers", dict(progress.answers)),
+        SlotSet("screening_simplified", list(progress.simplified)),
+        SlotSet("screening_unclear", list(progress.unclear)),
+        SlotSet("screening_queue", list(progress.queue)),
+        SlotSet("screening_quotes", dict(progress.quotes)),
+    ]
 
 
 def is_new_turn(tracker: Tracker) -> bool:
@@ -50,63 +77,66 @@ def is_new_turn(tracker: Tracker) -> bool:
     return False
 
 
+def escalated_this_turn(tracker: Tracker) -> bool:
+    """True when action_escalate answered the latest message (its possible flags are still to ask)."""
+    return any(e.get("event") == "action" and e.get("name") == "action_escalate" for e in events_this_turn(tracker))
+
+
 class ValidateScreeningForm(Action):
     """Reads the patient's turn into the screening slots and sets the next slot to request.
 
     Returns no events for a red flag or a question: the form is then rejected and the rules
-    escalate or answer (and come back to the form for questions).
+    escalate or answer (and come back to the form).
     """
 
     def name(self) -> str:
         return f"validate_{FORM}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        categories = list(get_catalogue().categories)
-        progress = screening.apply_negations(progress_of(tracker), ruled_out_in_conversation(tracker), categories)
-        duration: Optional[str] = tracker.get_slot(DURATION_SLOT)
+        catalogue = get_catalogue()
+        categories = list(catalogue.categories)
         requested = tracker.get_slot("requested_slot")
+        new_turn = is_new_turn(tracker)
+        escalated = escalated_level(tracker)
+        escalated_flags = list(tracker.get_slot("red_flags") or [])
+        outcome = screening.advance(
+            progress_of(tracker),
+            tracker.get_slot(DURATION_SLOT),
+            latest_turn(tracker),
+            asking={DURATION_SLOT: screening.DURATION, ANSWER_SLOT: screening.ANSWER}.get(requested),
+            category=tracker.get_slot("screening_category"),
+            read=requested is None or new_turn,
+            queue=new_turn or escalated_this_turn(tracker),
+            categories=categories,
+            level_of=catalogue.level_of,
+            escalated=escalated,
+            escalated_flags=escalated_flags,
+        )
+        if outcome.interrupted:
+            return []
 
-        if requested is None or is_new_turn(tracker):
-            asking = {DURATION_SLOT: "duration", ANSWER_SLOT: "answer"}.get(requested)
-            category = tracker.get_slot("screening_category")
-            message = tracker.latest_message or {}
-            reading = screening.read_turn(
-                message.get("text") or "",
-                latest_intent(tracker),
-                asking,
-                category,
-                detection(tracker)["ruled_out"],
-            )
-            if reading.kind == screening.INTERRUPT and requested is not None:
-                return []
-            if reading.kind == screening.DURATION and asking != "answer":
-                duration = reading.value
-            elif reading.kind == screening.ANSWER and category in categories:
-                progress = screening.record_answer(progress, category, reading.value).progress
-            elif reading.kind == screening.NOT_UNDERSTOOD and requested is not None:
-                dispatcher.utter_message(
-                    text=phrases.DURATION_NOT_UNDERSTOOD if asking == "duration" else phrases.ANSWER_NOT_UNDERSTOOD
-                )
-
+        for note in outcome.notes:
+            dispatcher.utter_message(text=phrases.SCREENING_NOTES[note])
+        events: list[EventType] = []
+        if LEVELS.index(outcome.level) > LEVELS.index(escalated):
+            logger.info("Escalated by an answer: level=%s", outcome.level)
+            flags = [*escalated_flags, *screening.answered_flags(outcome.progress, categories)]
+            events += send_escalation(dispatcher, tracker, outcome.level, flags)
+        asked = outcome.next if outcome.next in categories else None
         return [
-            SlotSet(DURATION_SLOT, duration),
-            SlotSet("screening_answers", dict(progress.answers)),
-            SlotSet("screening_simplified", list(progress.simplified)),
+            *events,
+            SlotSet(DURATION_SLOT, outcome.duration),
+            *progress_slots(outcome.progress),
             SlotSet(ANSWER_SLOT, None),
-            SlotSet("requested_slot", self._next_slot(tracker, duration, progress, categories)),
+            SlotSet("screening_category", asked),
+            SlotSet("requested_slot", _slot_for(outcome.next, categories)),
         ]
 
-    @staticmethod
-    def _next_slot(
-        tracker: Tracker, duration: Optional[str], progress: screening.Progress, categories: list[str]
-    ) -> Optional[str]:
-        if escalated_level(tracker) != NONE:
-            return None  # already escalated: no more questions, the result repeats the escalation
-        if duration is None:
-            return DURATION_SLOT
-        if screening.next_category(progress, categories):
-            return ANSWER_SLOT
-        return None
+
+def _slot_for(question: Optional[str], categories: list[str]) -> Optional[str]:
+    if question == screening.DURATION_QUESTION:
+        return DURATION_SLOT
+    return ANSWER_SLOT if question in categories else None
 
 
 class ActionAskPainDuration(Action):
@@ -121,24 +151,47 @@ class ActionAskPainDuration(Action):
 
 
 class ActionAskScreeningAnswer(Action):
-    """Asks the next red-flag question with Ja / Nej / Ved ikke buttons; after a first "ved ikke"
-    the same question in simpler words, with why it matters."""
+    """Asks the red-flag question of `screening_category` with Ja / Nej / Ved ikke buttons.
+
+    A possible flag is asked quoting the patient ("Du skrev: «…». …"), a flag the patient denied in
+    their own words is confirmed the same way ("… For en sikkerheds skyld: …"); after a first "ved
+    ikke" the question comes in simpler words, with why it matters. An introduction comes once:
+    before the first ordinary question, after an escalation, and before questions asked because
+    the red-flag check failed.
+    """
 
     def name(self) -> str:
         return "action_ask_screening_answer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        catalogue = get_catalogue()
-        progress = progress_of(tracker)
-        category = screening.next_category(progress, list(catalogue.categories))
-        if category is None:
+        category = tracker.get_slot("screening_category")
+        entry: Any = get_catalogue().categories.get(category or "")
+        if entry is None:
             return []
-        entry: Any = catalogue.categories[category]
-        if tracker.get_slot("screening_category") is None:
+        progress = progress_of(tracker)
+        quote = progress.quotes.get(category)  # None: not a possible flag; "": the check failed
+        intros = list(tracker.get_slot("screening_intros") or [])
+        if escalated_level(tracker) != NONE:
+            if INTRO_ESCALATED not in intros:
+                dispatcher.utter_message(text=phrases.MORE_QUESTIONS_INTRO)
+                intros.append(INTRO_ESCALATED)
+        elif quote is None and INTRO_START not in intros:
             dispatcher.utter_message(text=phrases.SCREENING_INTRO)
+            intros.append(INTRO_START)
+        if quote == "" and INTRO_CHECK not in intros:
+            dispatcher.utter_message(text=phrases.CHECK_INTRO)
+            intros.append(INTRO_CHECK)
+
         if category in progress.simplified:
             dispatcher.utter_message(text=entry.why)
             dispatcher.utter_message(text=entry.simpler, buttons=phrases.ANSWER_BUTTONS)
+            return [SlotSet("screening_intros", intros)]
+        denied = denials_in_conversation(tracker).get(category) if quote is None else None
+        if quote:
+            text = phrases.QUOTED_QUESTION.format(quote=quote, question=entry.question)
+        elif denied:
+            text = phrases.DENIED_QUESTION.format(quote=shorten(denied), question=entry.question)
         else:
-            dispatcher.utter_message(text=entry.question, buttons=phrases.ANSWER_BUTTONS)
-        return [SlotSet("screening_category", category)]
+            text = entry.question
+        dispatcher.utter_message(text=text, buttons=phrases.ANSWER_BUTTONS)
+        return [SlotSet("screening_intros", intros)]

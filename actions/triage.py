@@ -21,17 +21,19 @@ from actions.common import (
     offer_read_more,
     send_content,
     send_escalation,
+    send_reminder,
     send_safe_fallback,
+    triage_sent_this_turn,
 )
 from bot import routing, screening
 from bot.redflags.catalogue import get_catalogue
-from bot.triage import NONE, URGENT, level_for_answers
+from bot.triage import LEVELS, NONE, URGENT, level_for_answers
 
 logger = logging.getLogger(__name__)
 
 class ActionEscalate(Action):
-    """A red flag in the latest message: escalate now (a rule then ends the screening if it was
-    running)."""
+    """A red flag in the latest message: escalate now. The rules then run the screening form,
+    which asks the emergency questions still open after an urgent escalation."""
 
     def name(self) -> str:
         return "action_escalate"
@@ -48,7 +50,9 @@ class ActionEscalate(Action):
 
 
 class ActionTriage(Action):
-    """The result after the screening: escalation, or the texts for pain without red flags."""
+    """The result when the screening ends: the escalation (a new one in full; one already given
+    as a one-line reminder, or not again when it went out in this same reply), or the texts for
+    pain without red flags."""
 
     def name(self) -> str:
         return "action_triage"
@@ -57,12 +61,17 @@ class ActionTriage(Action):
         catalogue = get_catalogue()
         answers = dict(tracker.get_slot("screening_answers") or {})
         previous = tracker.get_slot("triage_level")
-        level = combined_level(level_for_answers(answers, catalogue.level_of), escalated_level(tracker))
+        escalated = escalated_level(tracker)
+        level = combined_level(level_for_answers(answers, catalogue.level_of), escalated)
         if level != NONE:
             flags = [*(tracker.get_slot("red_flags") or []),
                      *screening.answered_flags(screening.Progress(answers), list(catalogue.categories))]
-            logger.info("Screening result: level=%s", level)
-            return send_escalation(dispatcher, tracker, level, flags)
+            if LEVELS.index(level) > LEVELS.index(escalated):
+                logger.info("Screening result: level=%s", level)
+                return send_escalation(dispatcher, tracker, level, flags)
+            if LEVELS.index(triage_sent_this_turn(tracker)) >= LEVELS.index(level):
+                return []
+            return send_reminder(dispatcher, tracker, flags)
 
         if previous == NONE:
             text_ids: tuple[str, ...] = (routing.SAFETY_NET,)  # the result was given already: only the safety net

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from bot.screening import UNSURE, YES
+from bot.answers import UNSURE, YES
 
 EMERGENCY = "emergency"
 URGENT = "urgent"

@@ -2,12 +2,15 @@
 
 Training goes through `bot.launcher.train_if_needed`, so a model for unchanged data is reused
 (also across test runs). Both servers log to one file, which the test report shows on failure.
+The servers run with tests/e2e/scripted_detector on their path: messages with a test marker
+("[ask:saddle_numbness]", "[detector-fails]") get a scripted detection; all others the real one.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import socket
 import subprocess
 import urllib.request
@@ -21,6 +24,7 @@ from bot.rasa.channel import DEMO_PATH, WEBHOOK_PATH
 from bot.settings import get_settings
 
 HOST = "127.0.0.1"
+SCRIPTED_DETECTOR = Path(__file__).resolve().parent / "e2e" / "scripted_detector"
 # Test servers ignore the developer's .env for what the tests assert on.
 TEST_ENV = {
     "RYGBOT_HOST": HOST,
@@ -73,7 +77,9 @@ class RasaServers:
         return self.base_url + DEMO_PATH
 
     def _env(self) -> dict[str, str]:
-        return {**launcher.rasa_env(), **TEST_ENV, "RYGBOT_TRACKER_STORE_URL": self._tracker_url()}
+        env = {**launcher.rasa_env(), **TEST_ENV, "RYGBOT_TRACKER_STORE_URL": self._tracker_url()}
+        env["PYTHONPATH"] = os.pathsep.join([str(SCRIPTED_DETECTOR), env.get("PYTHONPATH", "")])
+        return env
 
     def _tracker_url(self) -> str:
         return f"sqlite:///{self.workdir / 'tracker.db'}"

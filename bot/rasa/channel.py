@@ -1,9 +1,11 @@
 """The `rygbot` input channel: the chat webhook, the widget files and the demo page on Rasa's port.
 
 Configured in credentials.yml as `bot.rasa.channel.RygbotInput:`. Before Rasa sees a message the
-channel guards it (`bot.input_guard`); after Rasa answers it makes sure the patient got a safe answer
-(DESIGN.md invariants 1 and 5, texts in `bot.safety`): when Rasa fails or says nothing, or when a red
-flag in the message was not escalated, the channel adds the escalation itself.
+channel guards it (`bot.input_guard`) and runs the red-flag detector once, on the whole unredacted
+text, handing the result to Rasa in the message metadata (`bot.rasa.detection.METADATA_KEY`, which
+only the channel sets). After Rasa answers it makes sure the patient got a safe answer (DESIGN.md
+invariants 1 and 5, texts in `bot.safety`), from the same detection: when Rasa fails or says
+nothing, or when a red flag in the message was not escalated, the channel adds the escalation itself.
 
 The paths below are the single source of truth for the URL layout; the widget resolves the webhook
 relative to its own script address, so a reverse proxy may mount everything under a prefix.
@@ -24,6 +26,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import safety
+from bot.rasa.detection import METADATA_KEY, detection_data, empty_data
 from bot.input_guard import (
     MAX_BODY_BYTES,
     MAX_MESSAGE_CHARS,
@@ -124,11 +127,13 @@ class RygbotInput(RestInput):
             except GuardError as error:
                 logger.info("Refused a chat request: %s", error.code)
                 return response.json(error.to_json(), status=error.status)
-            metadata = self.get_metadata(request) or {}
             if guarded.is_unreadable:
                 return response.json(_texts(guarded.sender, safety.EMPTY_MESSAGE_REPLY))
+            detection = _detect(guarded.detection_text)
+            # get_metadata keeps only the checked clinic; the detection key is the channel's own.
+            metadata = {**(self.get_metadata(request) or {}), METADATA_KEY: detection}
             replies = await self._ask_rasa(on_new_message, guarded, metadata)
-            replies = _with_safety_net(replies, guarded, _contact(metadata))
+            replies = _with_safety_net(replies, guarded, _contact(metadata), detection)
             return response.json(_notes(guarded) + replies)
 
         for path in STATIC_FILES:
@@ -224,18 +229,18 @@ def _laegevagt_phone(region: str) -> str:
     return _regions().get(region, {}).get("phone", "") if region else ""
 
 
-def _detect(text: str) -> tuple[str, list[str]]:
-    """The red-flag level and present flags of a text; `none` if the detector fails."""
+def _detect(text: str) -> dict[str, Any]:
+    """The red-flag detection of a message's whole text (bot.rasa.detection.detection_data); a
+    button payload has none. A detector that cannot run asks the emergency questions."""
     if not text:
-        return NONE, []
+        return empty_data()
     try:
         from bot.redflags import detect
 
-        detection = detect(text)
-        return detection.level, list(detection.flags)
+        return detection_data(detect(text))
     except Exception as error:  # noqa: BLE001 - the safety net must work without the detector
         logger.error("Red-flag detector failed in the channel (%s)", type(error).__name__)
-        return NONE, []
+        return empty_data(failed=True)
 
 
 def _triage_given(replies: list[Message]) -> str:
@@ -248,11 +253,11 @@ def _triage_given(replies: list[Message]) -> str:
 
 
 def _with_safety_net(
-    replies: Optional[list[Message]], guarded: GuardedMessage, contact: safety.Contact
+    replies: Optional[list[Message]], guarded: GuardedMessage, contact: safety.Contact, detection: dict[str, Any]
 ) -> list[Message]:
     """Rasa's replies, with the escalation first if a detected red flag was not escalated, or
-    the safe fallback if Rasa failed or sent no text."""
-    level, flags = _detect(guarded.detection_text)
+    the safe fallback if Rasa failed or sent no text. `detection` is the one made before Rasa."""
+    level, flags = detection["level"], list(detection["flags"])
     replies = replies or []
     answered = any(isinstance(reply.get("text"), str) and reply["text"].strip() for reply in replies)
     if level != NONE and LEVELS.index(_triage_given(replies)) < LEVELS.index(level):

@@ -1,11 +1,13 @@
 """The deterministic red-flag hook in Rasa's NLU: the detector decides, not the ML model's guess.
 
-Placed last in the pipeline (after FallbackClassifier) so nothing can overwrite it. On every
-message it runs `bot.redflags.detect`; when a flag is present it sets the intent `red_flag` with
-confidence 1.0 (the model's intent stays in `intent_ranking`), and the rules escalate. The whole
-detection goes into the parse data as `red_flags` ({"flags", "level", "negated", "ruled_out"}), so the actions
-read the same result from `tracker.latest_message` without running the detector again (see
-bot/rasa/detection.py for the format).
+Placed last in the pipeline (after FallbackClassifier) so nothing can overwrite it. For every
+message it takes the detection the rygbot channel made of the whole message (in the message
+metadata, see bot/rasa/detection.py), and runs `bot.redflags.detect` itself only when there is none
+(`rasa shell`, story tests). A present flag sets the intent `red_flag`, categories to ask about
+(`ask`) the intent `possible_red_flag`, each with confidence 1.0 (the model's intent stays in
+`intent_ranking`); the rules escalate or ask. The detection goes into the parse data as
+`red_flags` ({"flags", "level", "negated", "ask", "ruled_out", "failed"}), so the actions read the
+same result from `tracker.latest_message` without running the detector again.
 """
 
 from __future__ import annotations
@@ -21,15 +23,25 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.rasa.detection import DETECTION_KEY, RED_FLAG_INTENT, to_parse_data
+from bot.rasa.detection import (
+    DETECTION_KEY,
+    POSSIBLE_RED_FLAG_INTENT,
+    RED_FLAG_INTENT,
+    detection_data,
+    from_metadata,
+)
 from bot.redflags import detect
 
 logger = logging.getLogger(__name__)
 
+# Where Rasa's NLUMessageConverter puts UserMessage.metadata in the NLU message.
+METADATA = "metadata"
+_DETECTOR_INTENTS = (RED_FLAG_INTENT, POSSIBLE_RED_FLAG_INTENT)
+
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class RedFlagClassifier(GraphComponent, IntentClassifier):
-    """Sets the intent `red_flag` whenever the red-flag detector finds a present flag."""
+    """Sets the intent `red_flag` for a present red flag and `possible_red_flag` for one to ask about."""
 
     @classmethod
     def required_components(cls) -> List[Type]:
@@ -53,22 +65,32 @@ class RedFlagClassifier(GraphComponent, IntentClassifier):
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Add the detection to each message; override the intent when a flag is present."""
+        """Add the detection to each message; override the intent for a flag or a possible flag."""
         for message in messages:
-            detection = detect(message.get(TEXT) or "")
-            message.set(DETECTION_KEY, to_parse_data(detection), add_to_output=True)
-            if detection.flags:
-                _set_red_flag_intent(message)
-                logger.debug("Red flag detected: level=%s categories=%s", detection.level, ",".join(detection.flags))
+            found = from_metadata(message.get(METADATA))
+            if found is None:
+                found = detection_data(detect(message.get(TEXT) or ""))
+            message.set(DETECTION_KEY, found, add_to_output=True)
+            if found["flags"]:
+                _set_intent(message, RED_FLAG_INTENT)
+                logger.debug("Red flag detected: level=%s categories=%s", found["level"], ",".join(found["flags"]))
+            elif found["ask"]:
+                _set_intent(message, POSSIBLE_RED_FLAG_INTENT)
+                logger.debug("Possible red flag: categories=%s", ",".join(found["ask"]))
         return messages
 
 
-def _set_red_flag_intent(message: Message) -> None:
-    intent = {INTENT_NAME_KEY: RED_FLAG_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+def _set_intent(message: Message, name: str) -> None:
+    intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
     original: Optional[dict] = message.get(INTENT)
-    ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get(INTENT_NAME_KEY) != RED_FLAG_INTENT]
-    if original and original.get(INTENT_NAME_KEY) and not any(
-        entry.get(INTENT_NAME_KEY) == original.get(INTENT_NAME_KEY) for entry in ranking
+    ranking = [
+        entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get(INTENT_NAME_KEY) not in _DETECTOR_INTENTS
+    ]
+    if (
+        original
+        and original.get(INTENT_NAME_KEY)
+        and original.get(INTENT_NAME_KEY) not in _DETECTOR_INTENTS
+        and not any(entry.get(INTENT_NAME_KEY) == original.get(INTENT_NAME_KEY) for entry in ranking)
     ):
         ranking.insert(0, dict(original))
     message.set(INTENT, intent, add_to_output=True)

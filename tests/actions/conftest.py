@@ -12,18 +12,21 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.redflags import detect
-from bot.rasa.detection import to_parse_data
+from bot.rasa.detection import detection_data
 from tests.servers import Reply
 
 
-def user_event(text: str, intent: str, metadata: Optional[dict] = None) -> dict[str, Any]:
-    """A user event as Rasa sends it to the action server, with the detector's parse data."""
+def user_event(
+    text: str, intent: str, metadata: Optional[dict] = None, detection: Optional[dict[str, Any]] = None
+) -> dict[str, Any]:
+    """A user event as Rasa sends it to the action server, with the detector's parse data
+    (`detection` overrides parts of it, e.g. `{"ask": ["infection"]}`)."""
     parse_data = {
         "intent": {"name": intent, "confidence": 1.0},
         "entities": [],
         "text": text,
         "metadata": metadata or {},
-        "red_flags": to_parse_data(detect(text)),
+        "red_flags": {**detection_data(detect(text)), **(detection or {})},
     }
     return {"event": "user", "text": text, "parse_data": parse_data, "metadata": metadata or {}}
 
@@ -36,9 +39,10 @@ def make_tracker(
     active_loop: Optional[str] = None,
     metadata: Optional[dict] = None,
     after: Optional[list[dict[str, Any]]] = None,
+    detection: Optional[dict[str, Any]] = None,
 ) -> Tracker:
     """A tracker whose latest message is `text` (with `intent`); `after` are events after it."""
-    latest = user_event(text, intent, metadata)
+    latest = user_event(text, intent, metadata, detection)
     events = [*(history or []), latest, *(after or [])]
     return Tracker(
         "test-sender",

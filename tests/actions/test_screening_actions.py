@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from actions import phrases
 from actions.screening import ActionAskScreeningAnswer, ValidateScreeningForm
+from bot.redflags import get_catalogue
 from tests.actions.conftest import make_tracker, user_event
 
 ASKING_INFECTION = {
@@ -10,8 +12,15 @@ ASKING_INFECTION = {
     "pain_duration": "under_6_weeks",
     "screening_category": "infection",
     "screening_answers": {"bladder_bowel": "no", "saddle_numbness": "no", "neuro_deficit": "no"},
+    "screening_intros": ["start"],
 }
 FORM_RUN = [{"event": "action", "name": "screening_form"}]
+ALL_NO = {c: "no" for c in get_catalogue().categories}
+ANSWER_BUTTONS = ["/affirm", "/deny", "/dont_know"]
+
+
+def question(category: str) -> str:
+    return get_catalogue().categories[category].question
 
 
 def answer(run, text, intent, slots=None):
@@ -54,6 +63,25 @@ def test_an_unclear_answer_gets_a_hint_and_the_question_again(run):
     outcome = answer(run, "blå", "nlu_fallback")
     assert "ja, nej eller ved ikke" in outcome.text
     assert outcome.slot("requested_slot") == "screening_answer"
+    assert outcome.slot("screening_unclear") == ["infection"]
+
+
+def test_an_unclear_answer_the_second_time_is_set_aside_as_unsure_and_the_screening_goes_on(run):
+    outcome = answer(run, "grøn", "nlu_fallback", {"screening_unclear": ["infection"]})
+    assert outcome.text == phrases.ANSWER_SET_ASIDE
+    assert outcome.slot("screening_answers")["infection"] == "unsure"
+    assert outcome.slot("screening_category") == "trauma"
+    assert outcome.triage is None
+
+
+def test_an_unclear_duration_the_second_time_goes_on_with_unknown(run):
+    slots = {"requested_slot": "pain_duration", "screening_unclear": ["duration"]}
+    tracker = make_tracker("ja", "affirm", slots=slots, active_loop="screening_form", after=FORM_RUN)
+    outcome = run(ValidateScreeningForm(), tracker)
+    assert outcome.slot("pain_duration") == "unknown"
+    assert outcome.text == phrases.DURATION_SET_ASIDE
+    assert outcome.slot("requested_slot") == "screening_answer"
+    assert outcome.slot("screening_category") == "bladder_bowel"
 
 
 def test_after_an_interruption_the_question_is_asked_again_without_a_hint(run):
@@ -65,14 +93,23 @@ def test_after_an_interruption_the_question_is_asked_again_without_a_hint(run):
     assert outcome.slot("requested_slot") == "screening_answer"
 
 
-def test_denied_categories_are_skipped(run):
+def test_denied_categories_are_confirmed_not_skipped(run):
     history = [user_event("ondt i ryggen men ingen feber", "describe_pain")]
-    outcome = answer(run, "nej", "deny", {"screening_category": "neuro_deficit",
-                                          "screening_answers": {"bladder_bowel": "no", "saddle_numbness": "no"}})
+    slots = {**ASKING_INFECTION, "screening_category": "neuro_deficit",
+             "screening_answers": {"bladder_bowel": "no", "saddle_numbness": "no"}}
+    tracker = make_tracker("nej", "deny", slots=slots, history=history, active_loop="screening_form", after=FORM_RUN)
+    outcome = run(ValidateScreeningForm(), tracker)
     assert "infection" not in outcome.slot("screening_answers")
-    tracker = make_tracker("nej", "deny", slots={**ASKING_INFECTION, "screening_category": "neuro_deficit"},
-                           history=history, active_loop="screening_form", after=FORM_RUN)
-    assert run(ValidateScreeningForm(), tracker).slot("screening_answers")["infection"] == "no"
+    assert outcome.slot("screening_category") == "infection"
+    ask = run(ActionAskScreeningAnswer(), make_tracker("nej", "deny", slots={**slots, "screening_category": "infection"},
+                                                       history=history))
+    assert ask.texts == [f"Du skrev: «ondt i ryggen men ingen feber». For en sikkerheds skyld: {question('infection')}"]
+    assert ask.payloads == ANSWER_BUTTONS
+
+
+def test_a_denial_in_the_answer_to_its_own_question_is_a_no(run):
+    outcome = answer(run, "nej, ingen feber", "deny")
+    assert outcome.slot("screening_answers")["infection"] == "no"
 
 
 def test_family_history_does_not_skip_the_question(run):
@@ -88,21 +125,106 @@ def test_the_first_message_may_give_the_duration(run):
     assert outcome.slot("requested_slot") == "screening_answer"
 
 
-def test_no_questions_after_an_escalation(run):
-    outcome = run(ValidateScreeningForm(), make_tracker("ondt i ryggen", "describe_pain", slots={"triage_level": "urgent"}))
+def test_no_questions_after_an_emergency_escalation(run):
+    slots = {"triage_level": "emergency", "red_flags": ["bladder_bowel"]}
+    outcome = run(ValidateScreeningForm(), make_tracker("ondt i ryggen", "describe_pain", slots=slots))
     assert outcome.slot("requested_slot") is None
 
 
+def test_after_an_urgent_escalation_the_emergency_questions_still_come_not_the_duration(run):
+    slots = {"triage_level": "urgent", "red_flags": ["trauma"]}
+    tracker = make_tracker("jeg faldt på trappen", "red_flag", slots=slots,
+                           after=[{"event": "action", "name": "action_escalate"}, {"event": "bot", "text": "Kontakt"}])
+    outcome = run(ValidateScreeningForm(), tracker)
+    assert outcome.slot("requested_slot") == "screening_answer"
+    assert outcome.slot("screening_category") == "bladder_bowel"
+    ask = run(ActionAskScreeningAnswer(), make_tracker("x", "red_flag", slots={**slots, "screening_category": "bladder_bowel"}))
+    assert ask.texts == [phrases.MORE_QUESTIONS_INTRO, question("bladder_bowel")]
+    assert ask.slot("screening_intros") == ["escalated"]
+
+
+def test_after_an_urgent_escalation_a_yes_to_an_emergency_question_escalates_to_112(run):
+    slots = {"triage_level": "urgent", "red_flags": ["trauma"], "requested_slot": "screening_answer",
+             "screening_category": "neuro_deficit",
+             "screening_answers": {"bladder_bowel": "no", "saddle_numbness": "no"}}
+    tracker = make_tracker("ja", "affirm", slots=slots, active_loop="screening_form", after=FORM_RUN)
+    outcome = run(ValidateScreeningForm(), tracker)
+    assert outcome.triage == {"triage": "emergency", "flags": ["trauma", "neuro_deficit"]}
+    assert "112" in outcome.text
+    assert outcome.slot("triage_level") == "emergency"
+    assert outcome.slot("requested_slot") is None
+
+
+def test_a_yes_to_an_urgent_question_escalates_at_once_and_goes_on_with_the_emergency_questions(run):
+    slots = {"requested_slot": "screening_answer", "screening_category": "trauma", "screening_queue": ["trauma"],
+             "screening_quotes": {"trauma": "jeg gled lidt"}}
+    tracker = make_tracker("ja", "affirm", slots=slots, active_loop="screening_form", after=FORM_RUN)
+    outcome = run(ValidateScreeningForm(), tracker)
+    assert outcome.triage == {"triage": "urgent", "flags": ["trauma"]}
+    assert outcome.slot("screening_category") == "bladder_bowel"
+    assert outcome.slot("screening_queue") == []
+
+
+def test_a_possible_flag_in_the_first_message_is_asked_at_once_quoting_the_patient(run):
+    text = "jeg har ondt i ryggen og det føles lidt underligt når jeg tisser"
+    tracker = make_tracker(text, "possible_red_flag", detection={"ask": ["bladder_bowel"]})
+    outcome = run(ValidateScreeningForm(), tracker)
+    assert outcome.slot("requested_slot") == "screening_answer"
+    assert outcome.slot("screening_category") == "bladder_bowel"
+    assert outcome.slot("screening_quotes") == {"bladder_bowel": text}
+    slots = {"screening_category": "bladder_bowel", "screening_quotes": {"bladder_bowel": text}}
+    ask = run(ActionAskScreeningAnswer(), make_tracker(text, "possible_red_flag", slots=slots))
+    assert ask.texts == [f"Du skrev: «{text}». {question('bladder_bowel')}"]
+    assert [b["title"] for b in ask.buttons] == ["Ja", "Nej", "Ved ikke"]
+
+
+def test_a_possible_flag_after_the_result_reopens_just_that_question(run):
+    slots = {"pain_duration": "under_6_weeks", "screening_answers": ALL_NO, "triage_level": "none"}
+    tracker = make_tracker("nu har jeg det lidt varmt", "possible_red_flag", slots=slots, detection={"ask": ["infection"]})
+    outcome = run(ValidateScreeningForm(), tracker)
+    assert outcome.slot("screening_category") == "infection"
+    assert "infection" not in outcome.slot("screening_answers")
+    no = run(ValidateScreeningForm(), make_tracker("nej", "deny", slots={
+        **slots, "requested_slot": "screening_answer", "screening_category": "infection",
+        "screening_answers": outcome.slot("screening_answers"), "screening_queue": ["infection"]},
+        active_loop="screening_form", after=FORM_RUN))
+    assert no.slot("requested_slot") is None
+
+
+def test_a_red_flag_with_a_possible_emergency_flag_asks_it_after_the_escalation(run):
+    slots = {"triage_level": "urgent", "red_flags": ["trauma"]}
+    tracker = make_tracker("faldt på isen og det prikker i skridtet", "red_flag", slots=slots,
+                           detection={"flags": ["trauma"], "ask": ["saddle_numbness"]},
+                           after=[{"event": "action", "name": "action_escalate"}])
+    outcome = run(ValidateScreeningForm(), tracker)
+    assert outcome.slot("screening_category") == "saddle_numbness"
+    assert outcome.slot("screening_quotes") == {"saddle_numbness": "faldt på isen og det prikker i skridtet"}
+
+
+def test_a_failed_detector_asks_the_emergency_questions_without_a_quote(run):
+    detection = {"ask": ["bladder_bowel", "saddle_numbness", "neuro_deficit"], "failed": True}
+    outcome = run(ValidateScreeningForm(), make_tracker("ondt i ryggen", "possible_red_flag", detection=detection))
+    assert outcome.slot("screening_category") == "bladder_bowel"
+    slots = {"screening_category": "bladder_bowel", "screening_quotes": outcome.slot("screening_quotes")}
+    ask = run(ActionAskScreeningAnswer(), make_tracker("ondt i ryggen", "possible_red_flag", slots=slots))
+    assert ask.texts == [phrases.CHECK_INTRO, question("bladder_bowel")]
+
+
 def test_first_question_comes_with_intro_and_buttons(run):
-    outcome = run(ActionAskScreeningAnswer(), make_tracker("3 dage", "inform_duration", slots={"pain_duration": "under_6_weeks"}))
+    slots = {"pain_duration": "under_6_weeks", "screening_category": "bladder_bowel"}
+    outcome = run(ActionAskScreeningAnswer(), make_tracker("3 dage", "inform_duration", slots=slots))
     assert "Svar ja, nej eller ved ikke" in outcome.texts[0]
-    assert [b["payload"] for b in outcome.buttons] == ["/affirm", "/deny", "/dont_know"]
+    assert outcome.payloads == ANSWER_BUTTONS
+    assert outcome.slot("screening_intros") == ["start"]
+
+
+def test_the_validation_says_which_question_comes_next(run):
+    outcome = run(ValidateScreeningForm(), make_tracker("3 dage", "inform_duration",
+                                                        slots={"requested_slot": "pain_duration"}, after=FORM_RUN))
     assert outcome.slot("screening_category") == "bladder_bowel"
 
 
 def test_after_dont_know_the_question_comes_in_simpler_words_with_why(run):
-    from bot.redflags import get_catalogue
-
     entry = get_catalogue().categories["infection"]
     slots = {**ASKING_INFECTION, "screening_simplified": ["infection"]}
     outcome = run(ActionAskScreeningAnswer(), make_tracker("ved ikke", "dont_know", slots=slots))

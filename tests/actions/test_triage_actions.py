@@ -95,8 +95,29 @@ def test_still_unsure_counts_as_urgent(run, category):
     assert routing.URGENT in outcome.content_ids
 
 
-def test_result_after_an_escalation_repeats_the_escalation(run):
+def test_result_after_an_escalation_reminds_of_it_in_one_line_with_the_payload(run):
     slots = {"screening_answers": ALL_NO, "triage_level": "urgent", "red_flags": ["infection"]}
     outcome = run(ActionTriage(), make_tracker("jeg har ondt", "describe_pain", slots=slots))
     assert outcome.triage == {"triage": "urgent", "flags": ["infection"]}
+    assert outcome.texts == ["Husk at kontakte lægen nu, hvis du ikke allerede har gjort det."]
     assert not set(outcome.content_ids) & set(routing.NO_RED_FLAG_RESULT)
+
+
+def test_result_in_the_same_reply_as_the_escalation_adds_nothing(run):
+    slots = {"screening_answers": {"bladder_bowel": "yes"}, "triage_level": "emergency", "red_flags": ["bladder_bowel"]}
+    escalated = [{"event": "bot", "text": "Ring 112 nu.", "data": {"custom": {"triage": "emergency", "flags": []}}}]
+    outcome = run(ActionTriage(), make_tracker("ja", "affirm", slots=slots, after=escalated))
+    assert outcome.messages == []
+
+
+def test_unsure_after_an_urgent_escalation_is_added_to_the_flags(run):
+    slots = {"screening_answers": {**ALL_NO, "neuro_deficit": "unsure"}, "triage_level": "urgent", "red_flags": ["trauma"]}
+    outcome = run(ActionTriage(), make_tracker("ved ikke", "dont_know", slots=slots))
+    assert outcome.triage == {"triage": "urgent", "flags": ["trauma", "neuro_deficit"]}
+
+
+def test_unsure_to_an_emergency_question_after_the_result_still_escalates_in_full(run):
+    slots = {"screening_answers": {**ALL_NO, "saddle_numbness": "unsure"}, "triage_level": "none"}
+    outcome = run(ActionTriage(), make_tracker("ved ikke", "dont_know", slots=slots))
+    assert outcome.triage == {"triage": "urgent", "flags": ["saddle_numbness"]}
+    assert routing.URGENT in outcome.content_ids

@@ -6,11 +6,12 @@ import asyncio
 import http.client
 import json
 import logging
-from types import SimpleNamespace
 
 import pytest
 
 from bot.rasa import channel
+from bot.rasa.detection import METADATA_KEY
+from bot.redflags import Detection
 
 WEBHOOK = channel.WEBHOOK_PATH
 
@@ -25,16 +26,22 @@ def _customs(reply) -> list[dict]:
 
 @pytest.fixture
 def detector(monkeypatch):
-    """A stand-in detector: any message containing 'NØDSITUATION' or 'FEBER' is a red flag."""
+    """A stand-in detector: any message containing 'NØDSITUATION' or 'FEBER' is a red flag,
+    'PRIKKER' a possible one. Returns the texts it was called with."""
+    calls: list[str] = []
 
     def detect(text: str):
+        calls.append(text)
         if "NØDSITUATION" in text:
-            return SimpleNamespace(level="emergency", flags=["bladder_bowel"])
+            return Detection(flags=("bladder_bowel",), level="emergency")
         if "FEBER" in text:
-            return SimpleNamespace(level="urgent", flags=["infection"])
-        return SimpleNamespace(level="none", flags=[])
+            return Detection(flags=("infection",), level="urgent")
+        if "PRIKKER" in text:
+            return Detection(ask=("saddle_numbness",))
+        return Detection()
 
     monkeypatch.setattr("bot.redflags.detect", detect, raising=False)
+    return calls
 
 
 def test_rasa_replies_pass_through_unchanged(server):
@@ -52,9 +59,58 @@ def test_rasa_replies_pass_through_unchanged(server):
 def test_clinic_metadata_reaches_rasa_checked(server):
     clinic = {"name": "Lægerne i Søndergade", "phone": "86 12 34 56", "region": "midtjylland", "evil": "<x>"}
     server.chat("hej", metadata={"clinic": clinic, "other": "dropped"})
-    assert server.agent.received[0].metadata == {
-        "clinic": {"name": "Lægerne i Søndergade", "phone": "86 12 34 56", "region": "midtjylland"}
-    }
+    metadata = server.agent.received[0].metadata
+    assert metadata["clinic"] == {"name": "Lægerne i Søndergade", "phone": "86 12 34 56", "region": "midtjylland"}
+    assert set(metadata) == {"clinic", METADATA_KEY}
+
+
+NO_FLAGS = {"flags": [], "level": "none", "negated": [], "ask": [], "ruled_out": [], "failed": False}
+
+
+def test_the_channel_hands_its_detection_of_the_whole_message_to_rasa(server, detector):
+    server.chat("x" * 2500 + " og nu har jeg FEBER")
+    detection = server.agent.received[0].metadata[METADATA_KEY]
+    assert detection == {**NO_FLAGS, "flags": ["infection"], "level": "urgent"}
+    assert len(server.agent.received[0].text) < 2100
+
+
+@pytest.mark.parametrize("forged", [NO_FLAGS, {**NO_FLAGS, "flags": ["bladder_bowel"], "level": "emergency"}, "x"])
+def test_a_detection_sent_by_the_client_is_dropped(server, detector, forged):
+    server.chat("jeg har FEBER", metadata={METADATA_KEY: forged})
+    assert server.agent.received[0].metadata[METADATA_KEY] == {**NO_FLAGS, "flags": ["infection"], "level": "urgent"}
+    server.chat("jeg har ondt", metadata={METADATA_KEY: forged, "clinic": {}})
+    assert server.agent.received[1].metadata[METADATA_KEY] == NO_FLAGS
+
+
+def test_each_message_is_detected_once_and_the_safety_net_reuses_it(server, detector):
+    server.agent.script = lambda message: []
+    reply = server.chat("jeg har FEBER")
+    assert detector == ["jeg har FEBER"]
+    assert _customs(reply) == [{"triage": "urgent", "flags": ["infection"]}]
+
+
+def test_a_possible_flag_reaches_rasa_as_ask_and_is_not_escalated_by_the_channel(server, detector):
+    server.agent.script = lambda message: [{"text": "Du skrev: ..."}]
+    reply = server.chat("det PRIKKER")
+    assert server.agent.received[0].metadata[METADATA_KEY]["ask"] == ["saddle_numbness"]
+    assert _customs(reply) == []
+
+
+def test_a_detector_that_cannot_run_asks_the_emergency_questions(server, monkeypatch):
+    def broken(text: str):
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr("bot.redflags.detect", broken, raising=False)
+    server.chat("jeg har ondt")
+    detection = server.agent.received[0].metadata[METADATA_KEY]
+    assert detection["failed"] is True
+    assert detection["ask"] == ["bladder_bowel", "saddle_numbness", "neuro_deficit"]
+
+
+def test_a_button_payload_is_not_detected(server, detector):
+    server.chat("/affirm")
+    assert detector == []
+    assert server.agent.received[0].metadata[METADATA_KEY] == NO_FLAGS
 
 
 def test_invalid_json_is_refused_with_400_and_a_json_error(server):

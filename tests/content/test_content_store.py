@@ -9,7 +9,7 @@ import pytest
 from content_helpers import make_text, rewrite
 
 from bot.content import ContentError, Store, Text, get_store
-from bot.routing import CONTENT_IDS_USED, EMERGENCY, NEUTRAL_AFTER_ESCALATION, URGENT
+from bot.routing import CONTENT_IDS_USED, EMERGENCY, NEUTRAL_AFTER_ESCALATION, URGENT, WHAT_TO_SAY
 
 PLACEHOLDER_MARK = "{"
 
@@ -199,7 +199,7 @@ def test_messages_still_work_when_regions_never_loaded(content_copy):
 REASSURING_PHRASES = ("ufarlig", "går over af sig selv", "ikke brug for", "unødvendig", "sjældent", "ikke nødvendig")
 
 
-@pytest.mark.parametrize("text_id", sorted({*NEUTRAL_AFTER_ESCALATION, EMERGENCY, URGENT}))
+@pytest.mark.parametrize("text_id", sorted({*NEUTRAL_AFTER_ESCALATION, EMERGENCY, URGENT, WHAT_TO_SAY}))
 def test_texts_sent_after_an_escalation_do_not_reassure(store, text_id):
     text = store.text(text_id)
     words = " ".join([text.summary, *store.messages(text_id)]).lower()

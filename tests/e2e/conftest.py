@@ -40,7 +40,7 @@ def reassuring_texts() -> set[str]:
 
 
 def assert_no_reassurance(reply: Reply) -> None:
-    allowed = routing.NEUTRAL_AFTER_ESCALATION | {routing.EMERGENCY, routing.URGENT}
+    allowed = routing.NEUTRAL_AFTER_ESCALATION | {routing.EMERGENCY, routing.URGENT, routing.WHAT_TO_SAY}
     assert set(reply.content_ids) <= allowed, reply.content_ids
     leaked = reassuring_texts() & set(reply.texts)
     assert not leaked, leaked

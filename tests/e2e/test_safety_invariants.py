@@ -83,7 +83,7 @@ def test_after_escalation_no_reassurance(chat, question):
     assert_no_reassurance(reply)
 
 
-def test_escalation_during_screening_stops_the_questions_and_sticks(chat):
+def test_an_emergency_escalation_during_the_screening_stops_the_questions_and_sticks(chat):
     conversation = chat()
     start_screening(conversation)
     assert_escalated(conversation.send("/affirm"), "emergency")
@@ -111,20 +111,32 @@ def test_negated_or_excluded_mentions_do_not_escalate(chat, message):
     assert not {routing.EMERGENCY, routing.URGENT} & set(reply.content_ids)
 
 
-def test_denied_flag_is_not_asked_again_but_family_history_is(chat):
+def test_denied_flag_is_confirmed_in_one_question_and_family_history_is_asked(chat):
     from bot.redflags import get_catalogue
 
     questions = {name: c.question for name, c in get_catalogue().categories.items()}
+    message = "jeg har ondt i ryggen, ingen feber, og min far havde kræft"
     conversation = chat()
-    conversation.send("jeg har ondt i ryggen, ingen feber, og min far havde kræft")
+    conversation.send(message)
     reply = conversation.send("3 dage")
     asked = []
     while reply.triage is None:
         asked.append(reply.texts[-1])
         reply = conversation.send("/deny")
+    confirmation = f"Du skrev: «{message}». For en sikkerheds skyld: {questions['infection']}"
+    assert asked.count(confirmation) == 1
     assert questions["infection"] not in asked
     assert questions["cancer"] in asked
     assert reply.triage["triage"] == "none"
+
+
+def test_yes_to_a_denied_flag_still_escalates(chat):
+    conversation = chat()
+    conversation.send("jeg har ondt i ryggen, men ingen feber")
+    reply = conversation.send("3 dage")
+    while reply.triage is None and "Du skrev" not in reply.texts[-1]:
+        reply = conversation.send("/deny")
+    assert_escalated(conversation.send("/affirm"), "urgent", "infection")
 
 
 # --- 4: "ved ikke" is never "nej" -----------------------------------------------------------------
