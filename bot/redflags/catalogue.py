@@ -47,8 +47,9 @@ KEEP = "flag"  # the reading changes nothing: still a flag (earlier cancer is a 
 OUTCOMES = (ASK, IGNORE, KEEP)
 # Where a reading's cue must stand: before the mention in the same clause, or near it in the sentence.
 BEFORE_MENTION = "before"
+SENTENCE_BEFORE = "sentence_before"  # before the mention anywhere in the same sentence
 NEAR_MENTION = "near"
-PLACES = (BEFORE_MENTION, NEAR_MENTION)
+PLACES = (BEFORE_MENTION, SENTENCE_BEFORE, NEAR_MENTION)
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class Reading:
     place: str
     reach: int
     cues: tuple[Pattern, ...]
+    resets: frozenset[str] = frozenset()  # words between cue and mention that cancel the reading
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,6 @@ class Language:
     numbers: dict[str, tuple[float, float]]
     spellings: dict[str, str]
     readings: tuple[Reading, ...] = ()
-    patient_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -294,7 +295,6 @@ def _parse_language(path: Path, data: Any) -> Language:
         numbers=numbers,
         spellings=_parse_spellings(path, data.get("spellings") or {}),
         readings=_parse_readings(path, data.get("context") or {}, partial),
-        patient_words=_word_set(path, "context.patient", (data.get("context") or {}).get("patient") or []),
     )
 
 
@@ -303,8 +303,6 @@ def _parse_readings(path: Path, data: Any, language: Language) -> tuple[Reading,
         raise ContentError(f"{path}: afsnittet 'context:' skal have én blok pr. læsning.")
     readings = []
     for name, entry in data.items():
-        if name == "patient":
-            continue
         where = f"{path}, linje {_line(name)} (context.{name})"
         if not isinstance(entry, dict) or not entry.get("cues"):
             raise ContentError(f"{where}: skriv outcome, place, reach og cues under læsningen.")
@@ -312,11 +310,12 @@ def _parse_readings(path: Path, data: Any, language: Language) -> tuple[Reading,
         if outcome not in OUTCOMES:
             raise ContentError(f"{where}: 'outcome' skal være 'ask', 'ignore' eller 'flag', ikke '{outcome}'.")
         if place not in PLACES:
-            raise ContentError(f"{where}: 'place' skal være 'before' eller 'near', ikke '{place}'.")
+            raise ContentError(f"{where}: 'place' skal være {', '.join(PLACES)}, ikke '{place}'.")
         if not isinstance(reach, int) or isinstance(reach, bool) or not 0 <= reach <= 20:
             raise ContentError(f"{where}: 'reach' skal være et tal fra 0 til 20.")
         cues = _parse_patterns(path, f"context.{name}.cues", entry["cues"], language)
-        readings.append(Reading(str(name), outcome, place, reach, cues))
+        resets = _word_set(path, f"context.{name}.resets", entry.get("resets") or [])
+        readings.append(Reading(str(name), outcome, place, reach, cues, resets))
     return tuple(readings)
 
 

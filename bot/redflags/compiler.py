@@ -100,6 +100,7 @@ def compile_catalogue(catalogue: Catalogue, nlp: Language, lemma_table: Any) -> 
         {lemma_table.get(w.value, w.value) for w in words if w.kind == LEMMA},
         wildcards,
         lemma_table,
+        key_words={w.value for rule in rules if rule.kind == FLAG for w in _words(rule.pattern.phrase) if w.kind == LEMMA},
     )
     classes = TokenClasses(wildcards, language.numbers)
     lemmas = _lemmas(nlp, normaliser, {w.value for w in words if w.kind in (LEMMA, EXACT)})

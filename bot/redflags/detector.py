@@ -128,9 +128,10 @@ class Detector:
         order = list(compiled.catalogue.categories)
         present = {m.category for m in matches if m.status == PRESENT}
         decided = {m.category for m in matches}
-        # The recall layer only adds questions, and never about what the patterns read in context:
-        # "ingen feber" or "min søn har feber" is not asked about again because a model saw "feber".
+        # Misspelt key words and the recall layer only add questions, and never about what the
+        # patterns read in context: "ingen feber" is not asked about because a model saw "feber".
         noticed, failed = self._recall(text)
+        noticed |= self._near_misses(compiled, text, normalised)
         possible = ({m.category for m in matches if m.status == ASK} | (noticed - decided)) - present
         negated = decided - present - possible
         flags = tuple(name for name in order if name in present)
@@ -142,6 +143,18 @@ class Detector:
             failed=failed,
             ask=tuple(name for name in order if name in possible),
         )
+
+    def _near_misses(self, compiled: "Compiled", text: str, normalised: str) -> set[str]:
+        """Categories found only once misspelt key words are put right ("inkontines")."""
+        tolerant = compiled.normaliser.tolerant(text)
+        if tolerant == normalised:
+            return set()
+        return {
+            m.category
+            for chunk, offset in _chunks(tolerant)
+            for m in self._matches(compiled, chunk, offset)
+            if m.status in (PRESENT, ASK)
+        }
 
     def _recall(self, text: str) -> tuple[set[str], bool]:
         """The categories the recall layer notices; on failure the emergency ones, and failed=True."""
@@ -177,9 +190,7 @@ class Detector:
             if known is None or (end > known.end if longest else end < known.end):
                 chosen[(key, start)] = Hit(start, end, rules[key])
         catalogue = compiled.catalogue
-        decisions = decide(
-            doc, list(chosen.values()), catalogue.language.clause_start, catalogue.outcome, catalogue.language.patient_words
-        )
+        decisions = decide(doc, list(chosen.values()), catalogue.language.clause_start, catalogue.outcome)
         return [
             Match(
                 category=d.hit.rule.category or "",

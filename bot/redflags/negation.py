@@ -26,7 +26,7 @@ from typing import Callable, Optional, Sequence
 from spacy.tokens import Doc
 
 from bot.redflags.catalogue import ASK as ASK_OUTCOME
-from bot.redflags.catalogue import BEFORE_MENTION, IGNORE
+from bot.redflags.catalogue import BEFORE_MENTION, IGNORE, NEAR_MENTION, Reading
 from bot.redflags.compiler import AFTER, BEFORE, EXCLUDE, FLAG, HYPOTHETICAL, READING, SCOPE_END, UNCERTAIN, Rule
 
 from bot.redflags.status import ASK, CONTEXT, EXCLUDED, NEGATED, PRESENT
@@ -88,7 +88,6 @@ def decide(
     hits: Sequence[Hit],
     clause_start: frozenset[str],
     outcome: Optional[Outcome] = None,
-    patient_words: frozenset[str] = frozenset(),
 ) -> list[Decision]:
     """One decision per red-flag hit, in text order. Cost grows with the text, not its square."""
     by_kind: dict[str, list[Hit]] = {}
@@ -106,7 +105,7 @@ def decide(
         after=[c for c in by_kind.get(AFTER, []) if not _touches(c, inert)],
         clauses=clauses,
     )
-    readings = _Readings(doc, by_kind.get(READING, []), clauses, outcome, patient_words)
+    readings = _Readings(doc, by_kind.get(READING, []), clauses, outcome)
     return [readings.read(context.decide(flag)) for flag in flags]
 
 
@@ -146,15 +145,15 @@ class _Readings:
     """Applies the context readings to present mentions."""
 
     def __init__(
-        self, doc: Doc, cues: list[Hit], clauses: Clauses, outcome: Optional[Outcome], patient_words: frozenset[str]
+        self, doc: Doc, cues: list[Hit], clauses: Clauses, outcome: Optional[Outcome]
     ):
         self._cues = cues if outcome is not None else []
         self._outcome = outcome
         self._clauses = clauses
+        self._resets: dict[str, _Positions] = {}
         if self._cues:
-            lowers = [token.lower_ for token in doc]
-            self._sentences = _Positions([lower in HARD_ENDS for lower in lowers])
-            self._patient = _Positions([lower in patient_words for lower in lowers])
+            self._lowers = [token.lower_ for token in doc]
+            self._sentences = _Positions([lower in HARD_ENDS for lower in self._lowers])
 
     def read(self, decision: Decision) -> Decision:
         if decision.status != PRESENT or not self._cues:
@@ -174,15 +173,25 @@ class _Readings:
     def _applies(self, cue: Hit, flag: Hit) -> bool:
         reading = cue.rule.reading
         assert reading is not None
-        if reading.place == BEFORE_MENTION:
-            return (
-                cue.end <= flag.start
-                and flag.start - cue.end <= reading.reach
-                and self._clauses.open(cue.end, flag.start)
-                and self._patient.open(cue.end, flag.end)
+        if reading.place == NEAR_MENTION:
+            distance = max(0, flag.start - cue.end, cue.start - flag.end)
+            return distance <= reading.reach and self._sentences.open(
+                min(cue.start, flag.start), max(cue.end, flag.end) - 1
             )
-        distance = max(0, flag.start - cue.end, cue.start - flag.end)
-        return distance <= reading.reach and self._sentences.open(min(cue.start, flag.start), max(cue.end, flag.end) - 1)
+        scope = self._clauses if reading.place == BEFORE_MENTION else self._sentences
+        return (
+            cue.end <= flag.start
+            and flag.start - cue.end <= reading.reach
+            and scope.open(cue.end, flag.start)
+            and self._reset_positions(reading).open(cue.end, flag.end)
+        )
+
+    def _reset_positions(self, reading: Reading) -> _Positions:
+        positions = self._resets.get(reading.name)
+        if positions is None:
+            positions = _Positions([lower in reading.resets for lower in self._lowers])
+            self._resets[reading.name] = positions
+        return positions
 
 
 def _index(hits: list[Hit], position: Callable[[Hit], int]) -> dict[int, list[Hit]]:

@@ -12,12 +12,14 @@ import itertools
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Optional
 
-from bot.redflags.syntax import INFIX, Wildcard, fold
+from bot.redflags.syntax import INFIX, PREFIX, Wildcard, fold
 
 WORD_CACHE_SIZE = 50_000
 MAX_CANDIDATES = 256
+# Shorter words are too easily one letter from another word to be put right.
+MIN_NEAR_MISS = 6
 
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ud800-\udfff\ufeff-\uffff]"
@@ -50,14 +52,23 @@ class Normaliser:
         vocabulary: Iterable[str],
         wildcards: Iterable[Wildcard],
         lemma_table: Any,
+        key_words: Iterable[str] = (),
     ):
         self._spellings = spellings
         self._vocabulary = frozenset(vocabulary)
         self._wildcards = tuple(wildcards)
         self._lemmas = lemma_table
+        self._near_misses = _NearMisses(key_words, (w.stem for w in self._wildcards if w.kind == PREFIX))
         self.word: Callable[[str], str] = lru_cache(maxsize=WORD_CACHE_SIZE)(self._word)
+        self.tolerant_word: Callable[[str], str] = lru_cache(maxsize=WORD_CACHE_SIZE)(self._tolerant_word)
 
-    def text(self, raw: str) -> str:
+    def tolerant(self, raw: str) -> str:
+        """`text(raw)` with misspelt key words also put right ("inkontines" -> "inkontinen…"): one
+        letter wrong, missing, extra or swapped, in a word that is not Danish. What only this reading
+        finds is a possible flag, never a certain one."""
+        return self.text(raw, self.tolerant_word)
+
+    def text(self, raw: str, word: Optional[Callable[[str], str]] = None) -> str:
         """The cleaned, lower-case text; newlines become sentence ends."""
         text = unicodedata.normalize("NFC", raw).lower().translate(_CHARS)
         if "&" in text:
@@ -68,8 +79,15 @@ class Normaliser:
         text = _NEWLINES.sub(" . ", text)
         text = _DEGREES.sub(" grader ", text)
         text = _DIGIT_LETTER.sub(" ", text)
-        text = _WORD.sub(lambda match: self.word(match.group()), text)
+        fix = word or self.word
+        text = _WORD.sub(lambda match: fix(match.group()), text)
         return _SPACES.sub(" ", text).strip()
+
+    def _tolerant_word(self, word: str) -> str:
+        fixed = self.word(word)
+        if fixed != word or len(word) < MIN_NEAR_MISS or word in self._lemmas:
+            return fixed
+        return self._near_misses.fix(word) or word
 
     def _word(self, word: str) -> str:
         spelled = self._spellings.get(word)
@@ -90,6 +108,49 @@ class Normaliser:
             if any(wildcard.matches(fold(candidate)) for wildcard in self._wildcards):
                 return candidate
         return word
+
+
+class _NearMisses:
+    """Key words and prefix stems of the patterns, found again one edit away (a deletion index:
+    every word and stem is stored under itself and each form with one letter left out)."""
+
+    def __init__(self, words: Iterable[str], stems: Iterable[str]):
+        self._words: dict[str, set[str]] = {}
+        self._stems: dict[str, set[str]] = {}
+        for word in words:
+            if len(word) >= MIN_NEAR_MISS:
+                _index_deletions(self._words, fold(word), word)
+        for stem in stems:
+            if len(stem) >= MIN_NEAR_MISS:
+                _index_deletions(self._stems, stem, stem)
+
+    def fix(self, word: str) -> Optional[str]:
+        folded = fold(word)
+        whole = _lookup(self._words, folded)
+        if whole is not None:
+            return whole
+        for length in range(MIN_NEAR_MISS - 1, len(folded) + 1):
+            stem = _lookup(self._stems, folded[:length])
+            if stem is not None:
+                return stem + folded[length:]
+        return None
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _index_deletions(index: dict[str, set[str]], key: str, value: str) -> None:
+    for form in {key, *_deletions(key)}:
+        index.setdefault(form, set()).add(value)
+
+
+def _lookup(index: dict[str, set[str]], word: str) -> Optional[str]:
+    """The one indexed value one edit from `word` (none, or several: no guess)."""
+    found: set[str] = set()
+    for form in {word, *_deletions(word)}:
+        found |= index.get(form, set())
+    return next(iter(found)) if len(found) == 1 else None
 
 
 def _candidates(word: str) -> list[str]:

@@ -39,7 +39,7 @@ def test_stdin_gives_one_json_line_per_message_in_order():
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["flags"] for line in lines] == [["infection"], [], [], ["bladder_bowel"], []]
     assert [line["level"] for line in lines] == ["urgent", "none", "none", "emergency", "none"]
-    assert lines[2]["negated"] == ["cancer"]
+    assert lines[2]["ask"] == ["cancer"]
 
 
 def test_explain_adds_spans_and_negation_decisions():

@@ -18,6 +18,7 @@ from bot.redflags.catalogue import EMERGENCY_CATEGORIES
         ("min svigermor har knogleskørhed", "fracture_risk"),
         ("kan man få feber af en diskusprolaps?", "infection"),
         ("hvis benet bliver svagt, hvad skal jeg så gøre?", "neuro_deficit"),
+        ("min mand har ondt i ryggen og kan ikke tisse", "bladder_bowel"),
     ],
 )
 def test_someone_else_or_a_question_asks_instead_of_escalating(text: str, category: str):
@@ -47,7 +48,6 @@ def test_pets_long_ago_planned_explained_and_figurative_are_no_flag(text: str):
     [
         ("jeg havde brystkræft for 12 år siden", "cancer"),
         ("min søn siger at jeg har feber", "infection"),
-        ("min mand har ondt i ryggen og kan ikke tisse", "bladder_bowel"),
         ("jeg vælter fordi mit ben ikke holder mig", "neuro_deficit"),
     ],
 )
