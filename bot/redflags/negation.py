@@ -10,7 +10,8 @@ A present mention is then read in its context (content/redflags-language.yml, `c
 someone else before it in the same clause ("min søn har feber"), of long ago or planned near it ("i
 2009", "skal have"), a question, a figure of speech or a harmless explanation. Each reading makes the
 mention `ask` (possible: ask the question) or `context` (ruled out), or leaves it a flag, as the
-category says; "ignore" wins over "ask". A first-person word between a someone-else cue and the mention ("min søn siger at
+category says; "ignore" wins over "ask". A cue right after a negation says the opposite ("uden
+diæt") and is not read. A first-person word between a someone-else cue and the mention ("min søn siger at
 jeg har feber") gives the mention back to the patient.
 
 A clause ends at . ! ? ; (and new lines), at a scope_end word ("men", "selvom"), and at a comma or
@@ -105,7 +106,8 @@ def decide(
         after=[c for c in by_kind.get(AFTER, []) if not _touches(c, inert)],
         clauses=clauses,
     )
-    readings = _Readings(doc, by_kind.get(READING, []), clauses, outcome)
+    negated_cues = {hit.end for hit in by_kind.get(BEFORE, [])}
+    readings = _Readings(doc, [c for c in by_kind.get(READING, []) if c.start not in negated_cues], clauses, outcome)
     return [readings.read(context.decide(flag)) for flag in flags]
 
 
@@ -179,8 +181,9 @@ class _Readings:
                 min(cue.start, flag.start), max(cue.end, flag.end) - 1
             )
         scope = self._clauses if reading.place == BEFORE_MENTION else self._sentences
+        # The cue starts before the mention and may run into it ("katten faldt").
         return (
-            cue.end <= flag.start
+            cue.start < flag.start
             and flag.start - cue.end <= reading.reach
             and scope.open(cue.end, flag.start)
             and self._reset_positions(reading).open(cue.end, flag.end)

@@ -19,7 +19,7 @@ HELDOUT = Path(__file__).with_name("heldout.yml")
 
 # Floors below the targets (MIN_CAUGHT 99 %, MAX_ESCALATED_NEGATIVES 3 %): raise, never lower.
 CAUGHT_FLOOR = 0.96
-ESCALATED_NEGATIVES_CEILING = 0.12
+ESCALATED_NEGATIVES_CEILING = 0.09
 
 
 def test_heldout_file_is_large_and_covers_every_category_and_kind():
