@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast test-browser train chat redflags-eval bench content-check content-preview nlu-report clean
+.PHONY: help install run test test-fast test-browser train chat redflags-eval bench content-check content-preview nlu-report purge soup soak stats clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -14,14 +14,14 @@ run: install ## Train if needed, start the action server and Rasa, print the dem
 	@$(PY) -m bot run
 
 test: install ## Run every test: unit, red-flag set, content, Rasa stories, end-to-end, browser
-	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-test-packages.sh
 	@$(PY) -m pytest
 
 test-fast: install ## Run only the tests that need no trained model or browser
 	@$(PY) -m pytest -m "not slow and not browser"
 
 test-browser: install ## Browser tests of the widget (headless Chromium against the real servers)
-	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-test-packages.sh
 	@$(PY) -m pytest -m browser
 
 train: install ## Train the Rasa model if data, domain or config changed
@@ -45,5 +45,17 @@ content-preview: install ## Write build/preview.html with every text and red-fla
 nlu-report: install ## NLU cross-validation report (intent F1 per intent) in results/
 	@$(PY) scripts/nlu_report.py
 
+purge: install ## Delete conversations older than RYGBOT_RETENTION_DAYS (make run does it daily)
+	@$(PY) -m bot purge
+
+soup: install ## Regenerate docs/safety/soup.md (third-party packages) from constraints.txt
+	@$(PY) scripts/soup.py
+
+soak: install ## 50 concurrent consultations for 10 minutes against `make run` (loopback only)
+	@$(PY) scripts/soak.py --url http://127.0.0.1:$${RYGBOT_RASA_PORT:-5005} --users 50 --seconds 600
+
+stats: install ## Clinic statistics without personal data (ARGS="--since 2026-12-01 --format html")
+	@$(PY) -m bot stats $(ARGS)
+
 clean: ## Remove trained models, build output and test artifacts (keeps .venv)
-	rm -rf models build results test-artifacts var .pytest_cache
+	rm -rf models build results test-artifacts var .pytest_cache .hypothesis

@@ -7,6 +7,7 @@ unavailable, from the safe texts in `bot.safety`; the actions never go silent (i
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 from rasa_sdk import Tracker
@@ -14,8 +15,9 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import phrases
-from bot import routing, safety, screening
+from bot import handover, routing, safety, screening
 from bot.content import get_store
+from bot.redflags.catalogue import get_catalogue
 from bot.rasa.detection import DETECTION_KEY
 from bot.settings import get_settings
 from bot.triage import EMERGENCY, LEVELS, NONE, URGENT, most_severe
@@ -161,10 +163,15 @@ def offer_read_more(dispatcher: CollectingDispatcher, pending: list[dict[str, An
 
 
 def send_escalation(
-    dispatcher: CollectingDispatcher, tracker: Tracker, level: str, flags: Iterable[str]
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    level: str,
+    flags: Iterable[str],
+    screening_now: Optional["ScreeningNow"] = None,
 ) -> list[EventType]:
-    """Send the escalation for `level` (emergency or urgent) with its triage payload, and make it
-    sticky. Uses the safe built-in text when content/ fails."""
+    """Send the escalation for `level` (emergency or urgent) with its triage payload and the
+    handover summary, and make it sticky. Uses the safe built-in text when content/ fails.
+    `screening_now`: the screening as this turn leaves it, when the tracker does not hold it yet."""
     flags = list(dict.fromkeys(flags))
     text_id = ESCALATION_TEXTS[level]
     try:
@@ -181,6 +188,7 @@ def send_escalation(
     dispatcher.utter_message(json_message={"triage": level, "flags": flags})
     if messages:
         dispatcher.utter_message(json_message={"content_id": text_id})
+    send_handover(dispatcher, tracker, level, flags, screening_now)
     return [SlotSet("triage_level", level), SlotSet("red_flags", flags), SlotSet("read_more", None)]
 
 
@@ -207,3 +215,67 @@ def send_safe_fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> No
 
 def combined_level(*levels: Optional[str]) -> str:
     return most_severe(level for level in levels if level in LEVELS)
+
+
+# --- The handover summary ("Til lægen") ---------------------------------------------------------
+
+# The messages that can hold the patient's own description of the pain.
+DESCRIPTION_INTENTS = frozenset({"describe_pain", "red_flag", "possible_red_flag"})
+
+
+@dataclass(frozen=True)
+class ScreeningNow:
+    """The screening as the current turn leaves it (the validation's outcome, before Rasa has
+    applied its slot events)."""
+
+    answers: dict[str, str]
+    duration: Optional[str]
+    duration_said: Optional[str]
+
+
+def description(tracker: Tracker) -> Optional[str]:
+    """The patient's first own description of the pain since the conversation began, as stored
+    (redacted by the channel); button payloads ("/…") are not descriptions."""
+    for event in tracker.events_after_latest_restart():
+        if event.get("event") != "user":
+            continue
+        text = (event.get("text") or "").strip()
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if text and not text.startswith("/") and intent in DESCRIPTION_INTENTS:
+            return text
+    return None
+
+
+def send_handover(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    level: str,
+    flags: Optional[Iterable[str]] = None,
+    screening_now: Optional[ScreeningNow] = None,
+    *,
+    finished: bool = True,
+) -> None:
+    """Send the handover summary as its custom payload (DESIGN.md). Never raises: the summary is
+    an extra, and the result it belongs to must go out regardless."""
+    try:
+        now = screening_now or ScreeningNow(
+            answers=dict(tracker.get_slot("screening_answers") or {}),
+            duration=tracker.get_slot("pain_duration"),
+            duration_said=tracker.get_slot("pain_duration_said"),
+        )
+        catalogue = get_catalogue()
+        summary = handover.build(handover.Consultation(
+            level=level,
+            questions={name: category.question for name, category in catalogue.categories.items()},
+            answers=now.answers,
+            flags=list(flags if flags is not None else tracker.get_slot("red_flags") or []),
+            duration=now.duration,
+            duration_said=now.duration_said,
+            description=description(tracker),
+            finished=finished,
+            laegevagt_phone=contact(tracker).laegevagt_phone if level == URGENT else "",
+        ))
+    except Exception as error:  # noqa: BLE001
+        logger.error("Handover summary unavailable (%s)", type(error).__name__)
+        return
+    dispatcher.utter_message(json_message=summary.payload())

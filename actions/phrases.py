@@ -65,6 +65,10 @@ INSIST_SCAN = (
     "I kan sammen se på, om en scanning kan hjælpe dig."
 )
 
+# Before the handover summary the patient asked for (the widget shows it as a card "Til lægen").
+HANDOVER_LEAD = "Her er et kort resumé, du kan vise lægen eller læse op, når du ringer."
+HANDOVER_SO_FAR = "Her er et resumé af det, du har svaret indtil nu. Når spørgsmålene er færdige, får du det hele."
+
 RESTART = "Vi starter forfra. Det, du har skrevet indtil nu, er glemt i samtalen."
 
 READ_MORE_BUTTON: Buttons = [{"title": "Læs mere", "payload": "/affirm"}]

@@ -21,6 +21,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import phrases
 from actions.common import (
+    ScreeningNow,
     denials_in_conversation,
     escalated_level,
     events_this_turn,
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 FORM = "screening_form"
 DURATION_SLOT = "pain_duration"
+DURATION_SAID_SLOT = "pain_duration_said"
 ANSWER_SLOT = "screening_answer"
 # Actions the form runs itself around a patient turn; anything else after the latest message
 # means the form is coming back from an interruption and the message was handled already.
@@ -117,20 +119,35 @@ class ValidateScreeningForm(Action):
 
         for note in outcome.notes:
             dispatcher.utter_message(text=phrases.SCREENING_NOTES[note])
+        said = _duration_said(tracker, requested, new_turn, outcome)
         events: list[EventType] = []
         if LEVELS.index(outcome.level) > LEVELS.index(escalated):
             logger.info("Escalated by an answer: level=%s", outcome.level)
             flags = [*escalated_flags, *screening.answered_flags(outcome.progress, categories)]
-            events += send_escalation(dispatcher, tracker, outcome.level, flags)
+            now = ScreeningNow(dict(outcome.progress.answers), outcome.duration, said)
+            events += send_escalation(dispatcher, tracker, outcome.level, flags, now)
         asked = outcome.next if outcome.next in categories else None
         return [
             *events,
             SlotSet(DURATION_SLOT, outcome.duration),
+            SlotSet(DURATION_SAID_SLOT, said),
             *progress_slots(outcome.progress),
             SlotSet(ANSWER_SLOT, None),
             SlotSet("screening_category", asked),
             SlotSet("requested_slot", _slot_for(outcome.next, categories)),
         ]
+
+
+def _duration_said(tracker: Tracker, requested: Optional[str], new_turn: bool, outcome: screening.Outcome) -> Optional[str]:
+    """The patient's answer to the duration question as stored (for the handover summary): the
+    latest message when it answered it, else what was kept before. None when it was set aside."""
+    kept = tracker.get_slot(DURATION_SAID_SLOT)
+    if requested != DURATION_SLOT or not new_turn or outcome.duration is None:
+        return kept if outcome.duration is not None else None
+    if screening.NOTE_DURATION_SET_ASIDE in outcome.notes:
+        return None
+    text = ((tracker.latest_message or {}).get("text") or "").strip()
+    return text if text and not text.startswith("/") else None
 
 
 def _slot_for(question: Optional[str], categories: list[str]) -> Optional[str]:

@@ -13,6 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import phrases
 from actions.common import (
     clinic_values,
     combined_level,
@@ -21,6 +22,7 @@ from actions.common import (
     offer_read_more,
     send_content,
     send_escalation,
+    send_handover,
     send_reminder,
     send_safe_fallback,
     triage_sent_this_turn,
@@ -70,8 +72,10 @@ class ActionTriage(Action):
                 logger.info("Screening result: level=%s", level)
                 return send_escalation(dispatcher, tracker, level, flags)
             if LEVELS.index(triage_sent_this_turn(tracker)) >= LEVELS.index(level):
-                return []
-            return send_reminder(dispatcher, tracker, flags)
+                return []  # the escalation, with its summary, went out in this reply
+            events = send_reminder(dispatcher, tracker, flags)
+            send_handover(dispatcher, tracker, level, list(dict.fromkeys(flags)))
+            return events
 
         if previous == NONE:
             text_ids: tuple[str, ...] = (routing.SAFETY_NET,)  # the result was given already: only the safety net
@@ -92,4 +96,28 @@ class ActionTriage(Action):
         except Exception as error:  # noqa: BLE001 - a broken text must not silence the result
             logger.error("Result text unavailable (%s); sent the safe reply", type(error).__name__)
             send_safe_fallback(dispatcher, tracker)
+        # Before "Læs mere": the widget hangs buttons sent on their own on the message before them.
+        send_handover(dispatcher, tracker, NONE, [])
         return [SlotSet("triage_level", NONE), *offer_read_more(dispatcher, pending)]
+
+
+class ActionHandover(Action):
+    """The handover summary when the patient asks for it ("Hvad skal jeg sige til lægen?"). After
+    an escalation it comes with the text on what to say when calling, and the reminder."""
+
+    def name(self) -> str:
+        return "action_handover"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        level = escalated_level(tracker)
+        finished = tracker.get_slot("triage_level") in LEVELS and tracker.active_loop_name is None
+        if level != NONE:
+            try:
+                send_content(dispatcher, routing.WHAT_TO_SAY, clinic_values(tracker), whole=True)
+            except Exception as error:  # noqa: BLE001 - the summary and the reminder still go out
+                logger.error("Text %s unavailable (%s)", routing.WHAT_TO_SAY, type(error).__name__)
+        dispatcher.utter_message(text=phrases.HANDOVER_LEAD if finished or level != NONE else phrases.HANDOVER_SO_FAR)
+        send_handover(dispatcher, tracker, level, finished=finished)
+        if level != NONE:
+            return send_reminder(dispatcher, tracker)
+        return []

@@ -12,6 +12,8 @@ COMMANDS = {
     "train": ("bot.launcher", "Train the Rasa model if data, domain or config changed"),
     "run": ("bot.launcher", "Start the action server and Rasa; print the demo page URL"),
     "chat": ("bot.chat", "Chat with the running bot in the terminal"),
+    "purge": ("bot.retention", "Delete conversations older than RYGBOT_RETENTION_DAYS"),
+    "stats": ("bot.stats.cli", "Clinic statistics without personal data (--format table|json|html)"),
 }
 
 

@@ -18,12 +18,12 @@ from typing import Any, Mapping
 
 MAX_BODY_BYTES = 32 * 1024
 MAX_MESSAGE_CHARS = 2000
-MAX_SENDER_CHARS = 128
 MAX_CLINIC_NAME_CHARS = 100
 
 # Button payloads such as `/affirm` or `/inform_duration{"duration": "dage"}` pass unchanged.
 _PAYLOAD = re.compile(r"/[A-Za-z_]{1,64}(\{[^{}]{0,200}\})?")
-_SENDER = re.compile(r"[A-Za-z0-9_.:-]+")
+# The sender id is the conversation's only secret (DESIGN.md: UUID4), so nothing guessable is taken.
+_UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 _REGION = re.compile(r"[a-z_]{1,40}")
 _PHONE_CHARS = re.compile(r"[^0-9+ ]")
 
@@ -143,16 +143,25 @@ def clinic_metadata(metadata: Any, defaults: Mapping[str, str]) -> dict[str, Any
     }
 
 
-def guard(payload: Mapping[str, Any]) -> GuardedMessage:
-    """Check a decoded request and return what Rasa may see, or raise `GuardError` (400)."""
+def sender_id(payload: Mapping[str, Any]) -> str:
+    """The request's sender id, a UUID4 in lower case, or raise `GuardError` (400)."""
     sender = payload.get("sender")
     if not isinstance(sender, str) or not sender.strip():
         raise GuardError(400, "missing_sender", 'The request needs "sender": a non-empty string.')
-    sender = sender.strip()
-    if len(sender) > MAX_SENDER_CHARS or not _SENDER.fullmatch(sender):
+    sender = sender.strip().lower()
+    if not _UUID4.fullmatch(sender):
         raise GuardError(
-            400, "invalid_sender", f'"sender" must be at most {MAX_SENDER_CHARS} letters, digits or "_.:-".'
+            400,
+            "invalid_sender",
+            '"sender" must be a random UUID (version 4), e.g. "3f1c2b9e-8d4a-4c1e-9b7f-2a6d5e8c1f03"; '
+            "the widget makes one per conversation.",
         )
+    return sender
+
+
+def guard(payload: Mapping[str, Any]) -> GuardedMessage:
+    """Check a decoded request and return what Rasa may see, or raise `GuardError` (400)."""
+    sender = sender_id(payload)
     message = payload.get("message", "")
     if message is None:
         message = ""

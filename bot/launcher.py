@@ -37,6 +37,7 @@ MODEL_PREFIX = "rygbot-"
 RASA_DATA = ("data/nlu", "data/stories")
 FINGERPRINT_INPUTS = ("domain.yml", "config.yml", *RASA_DATA, "bot/rasa/redflag_component.py")
 READY_TIMEOUT_SECONDS = 180.0
+PURGE_INTERVAL_SECONDS = 24 * 60 * 60
 
 
 # --- Training -------------------------------------------------------------------------------------
@@ -155,10 +156,12 @@ def lock_store_config(url: str) -> Optional[dict]:
     return config
 
 
-def write_endpoints(path: Path, action_port: int, tracker_store_url: str, lock_store_url: str = "") -> Path:
+def write_endpoints(
+    path: Path, action_port: int, tracker_store_url: str, lock_store_url: str = "", action_host: str = "127.0.0.1"
+) -> Path:
     """Write Rasa's endpoints file for these settings (the repo's endpoints.yml shows the default)."""
     config: dict = {
-        "action_endpoint": {"url": f"http://127.0.0.1:{action_port}/webhook"},
+        "action_endpoint": {"url": f"http://{_client_host(action_host)}:{action_port}/webhook"},
         "tracker_store": tracker_store_config(tracker_store_url),
     }
     lock_store = lock_store_config(lock_store_url)
@@ -172,12 +175,39 @@ def write_endpoints(path: Path, action_port: int, tracker_store_url: str, lock_s
 # --- Processes ----------------------------------------------------------------------------------------
 
 
-def start_action_server(port: int, log: IO[str], env: Optional[dict[str, str]] = None) -> subprocess.Popen:
-    """The rasa_sdk action server with the actions/ package."""
+def start_action_server(
+    port: int, log: IO[str], env: Optional[dict[str, str]] = None, host: Optional[str] = None
+) -> subprocess.Popen:
+    """The rasa_sdk action server with the actions/ package, on loopback unless configured.
+
+    rasa_sdk 3.6 has no interface option and no token: it reads SANIC_HOST and binds 0.0.0.0 without it.
+    """
     command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+    env = dict(env or rasa_env())
+    env["SANIC_HOST"] = host or get_settings().action_host
     return subprocess.Popen(
-        command, cwd=PROJECT_ROOT, env=env or rasa_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
+
+
+class UnsafeSettingError(ValueError):
+    """A setting that would open the bot to more than intended; the message says what to change."""
+
+
+def cors_arguments(settings: Settings) -> list[str]:
+    """Rasa's `--cors` arguments: only the named origins (none: the bot's own pages only).
+
+    `*` would let any website talk to the bot in the patient's name, so it is refused unless the
+    development setting RYGBOT_DEV_ALLOW_ANY_ORIGIN allows it.
+    """
+    origins = list(settings.cors_origins)
+    if "*" in origins and not settings.allow_any_origin:
+        raise UnsafeSettingError(
+            'RYGBOT_CORS_ORIGINS="*" would let any website use the bot. Name the clinic sites instead, '
+            "e.g. RYGBOT_CORS_ORIGINS=https://klinik.example,https://www.klinik.example "
+            "(for local development only: RYGBOT_DEV_ALLOW_ANY_ORIGIN=true)."
+        )
+    return ["--cors", *origins] if origins else []
 
 
 def rasa_command(model: Path, port: int, endpoints: Path, settings: Settings) -> list[str]:
@@ -187,7 +217,7 @@ def rasa_command(model: Path, port: int, endpoints: Path, settings: Settings) ->
         "--model", str(model), "--endpoints", str(endpoints),
         "--credentials", str(PROJECT_ROOT / "credentials.yml"),
         "--interface", settings.host, "--port", str(port),
-        "--cors", *settings.cors_origins,
+        *cors_arguments(settings),
     ]
     if settings.rasa_api_token:
         command += ["--enable-api", "--auth-token", settings.rasa_api_token]
@@ -246,25 +276,45 @@ class Running:
     rasa: subprocess.Popen
 
 
-def health_urls(host: str, rasa_port: int, action_port: int) -> tuple[str, str]:
+def health_urls(host: str, rasa_port: int, action_port: int, action_host: str = "127.0.0.1") -> tuple[str, str]:
     """Where to poll: the action server's /health and the rygbot channel's health route."""
     from bot.rasa.channel import HEALTH_PATH
 
-    return f"http://127.0.0.1:{action_port}/health", f"http://{_client_host(host)}:{rasa_port}{HEALTH_PATH}"
+    return (
+        f"http://{_client_host(action_host)}:{action_port}/health",
+        f"http://{_client_host(host)}:{rasa_port}{HEALTH_PATH}",
+    )
 
 
 def _client_host(host: str) -> str:
     return "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host
 
 
+def purge_now(settings: Settings) -> None:
+    """Apply the retention; a failure is logged and does not stop the servers."""
+    from bot.retention import purge
+
+    try:
+        purge(settings.tracker_store_url, settings.retention_days)
+    except Exception as error:  # noqa: BLE001 - the next daily run tries again
+        logger.error("Purging old conversations failed (%s)", type(error).__name__)
+
+
 def run() -> int:
-    """Train if needed, start both servers, print where to chat, and wait for Ctrl-C."""
+    """Train if needed, start both servers, print where to chat, and wait for Ctrl-C.
+
+    Conversations older than the retention are purged at start and once a day while running.
+    """
     settings = get_settings()
+    cors_arguments(settings)  # refuse an unsafe CORS setting before the long steps
     model = train_if_needed()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     endpoints = write_endpoints(
-        VAR_DIR / "endpoints.yml", settings.action_port, settings.tracker_store_url, settings.lock_store_url
+        VAR_DIR / "endpoints.yml", settings.action_port, settings.tracker_store_url, settings.lock_store_url,
+        settings.action_host,
     )
+    purge_now(settings)
+    next_purge = time.monotonic() + PURGE_INTERVAL_SECONDS
     log = sys.stdout
     running: Optional[Running] = None
 
@@ -276,7 +326,9 @@ def run() -> int:
         action_server = start_action_server(settings.action_port, log)
         rasa = start_rasa(model, settings.rasa_port, endpoints, log, settings)
         running = Running(action_server, rasa)
-        action_health, rasa_health = health_urls(settings.host, settings.rasa_port, settings.action_port)
+        action_health, rasa_health = health_urls(
+            settings.host, settings.rasa_port, settings.action_port, settings.action_host
+        )
         wait_until_ready(action_health, action_server)
         wait_until_ready(rasa_health, rasa)
         from bot.rasa.channel import DEMO_PATH
@@ -288,6 +340,9 @@ def run() -> int:
         )
         while action_server.poll() is None and rasa.poll() is None:
             time.sleep(0.5)
+            if time.monotonic() >= next_purge:
+                purge_now(settings)
+                next_purge = time.monotonic() + PURGE_INTERVAL_SECONDS
         print("En af serverne stoppede; stopper den anden.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -306,6 +361,10 @@ def main(argv: Sequence[str]) -> int:
         print(f"Model: {train_if_needed().relative_to(PROJECT_ROOT)}")
         return 0
     if command == "run":
-        return run()
+        try:
+            return run()
+        except UnsafeSettingError as error:
+            print(f"rygbot did not start: {error}", file=sys.stderr)
+            return 2
     print("usage: python -m bot train | run", file=sys.stderr)
     return 2

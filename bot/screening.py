@@ -510,7 +510,7 @@ def answered_flags(progress: Progress, categories: Sequence[str]) -> list[str]:
 # Intents the screening hands to the rules (escalation, answering a question, leaving) instead of
 # reading them as an answer; the screening goes on afterwards.
 INTERRUPTING_INTENTS: frozenset[str] = frozenset(
-    {"red_flag", "english", "insult", "goodbye", "restart", *ROUTES}
+    {"red_flag", "english", "insult", "goodbye", "restart", "request_handover", *ROUTES}
 )
 # Set by the red-flag component when the detector asks about categories (bot/rasa/detection.py).
 POSSIBLE_RED_FLAG_INTENT = "possible_red_flag"

@@ -10,6 +10,7 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_RETENTION_DAYS = 30
 
 
 def _env(name: str, default: str) -> str:
@@ -29,9 +30,11 @@ class Settings:
     spacy_model: str
     content_dir: Path
     host: str
+    action_host: str
     rasa_port: int
     action_port: int
     cors_origins: tuple[str, ...]
+    allow_any_origin: bool
     rasa_api_token: str
     log_level: str
     tracker_store_url: str
@@ -39,6 +42,9 @@ class Settings:
     clinic_name: str
     clinic_phone: str
     clinic_region: str
+    retention_days: int
+    # The clinic statistics page /stats is served only when this is set (and given by the caller).
+    stats_token: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -50,9 +56,11 @@ def get_settings() -> Settings:
         spacy_model=_env("RYGBOT_SPACY_MODEL", "auto"),
         content_dir=_resolve(_env("RYGBOT_CONTENT_DIR", "content")),
         host=_env("RYGBOT_HOST", "127.0.0.1"),
+        action_host=_env("RYGBOT_ACTION_HOST", "127.0.0.1"),
         rasa_port=int(_env("RYGBOT_RASA_PORT", "5005")),
         action_port=int(_env("RYGBOT_ACTION_PORT", "5055")),
-        cors_origins=tuple(o.strip() for o in _env("RYGBOT_CORS_ORIGINS", "*").split(",") if o.strip()),
+        cors_origins=tuple(o.strip() for o in _env("RYGBOT_CORS_ORIGINS", "").split(",") if o.strip()),
+        allow_any_origin=_env("RYGBOT_DEV_ALLOW_ANY_ORIGIN", "false").lower() in {"1", "true", "yes"},
         rasa_api_token=_env("RYGBOT_RASA_API_TOKEN", ""),
         log_level=_env("RYGBOT_LOG_LEVEL", "INFO").upper(),
         tracker_store_url=_env("RYGBOT_TRACKER_STORE_URL", "sqlite:///var/rygbot.db"),
@@ -60,4 +68,6 @@ def get_settings() -> Settings:
         clinic_name=_env("RYGBOT_CLINIC_NAME", ""),
         clinic_phone=_env("RYGBOT_CLINIC_PHONE", ""),
         clinic_region=_env("RYGBOT_CLINIC_REGION", ""),
+        retention_days=int(_env("RYGBOT_RETENTION_DAYS", str(DEFAULT_RETENTION_DAYS))),
+        stats_token=_env("RYGBOT_STATS_TOKEN", ""),
     )

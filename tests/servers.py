@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import signal
 import socket
 import subprocess
 import urllib.request
@@ -25,15 +26,19 @@ from bot.settings import get_settings
 
 HOST = "127.0.0.1"
 SCRIPTED_DETECTOR = Path(__file__).resolve().parent / "e2e" / "scripted_detector"
+# The test servers serve /stats with this token (RYGBOT_STATS_TOKEN).
+STATS_TOKEN = "test-stats-token"
 # Test servers ignore the developer's .env for what the tests assert on.
 TEST_ENV = {
     "RYGBOT_HOST": HOST,
-    "RYGBOT_CORS_ORIGINS": "*",
+    "RYGBOT_CORS_ORIGINS": "",
+    "RYGBOT_DEV_ALLOW_ANY_ORIGIN": "",
     "RYGBOT_RASA_API_TOKEN": "",
     "RYGBOT_CLINIC_NAME": "",
     "RYGBOT_CLINIC_PHONE": "",
     "RYGBOT_CLINIC_REGION": "",
     "RYGBOT_LOCK_STORE_URL": "",
+    "RYGBOT_STATS_TOKEN": STATS_TOKEN,
     "LOG_LEVEL": "INFO",
 }
 
@@ -60,13 +65,25 @@ class RasaServers:
     log_path: Path
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
+    # A clinic's own site on another port: the one origin besides the bot's own that CORS allows.
+    clinic_port: int = field(default_factory=free_port)
     _log: Optional[IO[str]] = None
     _rasa: Optional[subprocess.Popen] = None
     _actions: Optional[subprocess.Popen] = None
+    _endpoints: Optional[Path] = None
 
     @property
     def base_url(self) -> str:
         return f"http://{HOST}:{self.rasa_port}"
+
+    @property
+    def clinic_origin(self) -> str:
+        return f"http://{HOST}:{self.clinic_port}"
+
+    @property
+    def tracker_db(self) -> Path:
+        """The SQLite file of the tracker store."""
+        return self.workdir / "tracker.db"
 
     @property
     def webhook_url(self) -> str:
@@ -82,22 +99,36 @@ class RasaServers:
         return env
 
     def _tracker_url(self) -> str:
-        return f"sqlite:///{self.workdir / 'tracker.db'}"
+        return f"sqlite:///{self.tracker_db}"
 
     def start(self) -> "RasaServers":
         self._log = self.log_path.open("a", encoding="utf-8")
         endpoints = launcher.write_endpoints(self.workdir / "endpoints.yml", self.action_port, self._tracker_url())
-        settings = dataclasses.replace(get_settings(), host=HOST, cors_origins=("*",), rasa_api_token="")
+        self._endpoints = endpoints
         self.start_action_server()
-        self._rasa = launcher.start_rasa(self.model, self.rasa_port, endpoints, self._log, settings, env=self._env())
-        launcher.wait_until_ready(self.base_url + "/webhooks/rygbot/", self._rasa)
+        self.start_rasa()
         return self
+
+    def start_rasa(self) -> None:
+        """Start Rasa on its port (again, after `kill_rasa`), and wait until it answers."""
+        assert self._log is not None
+        settings = dataclasses.replace(
+            get_settings(), host=HOST, cors_origins=(self.clinic_origin,), allow_any_origin=False, rasa_api_token=""
+        )
+        self._rasa = launcher.start_rasa(self.model, self.rasa_port, self._endpoints, self._log, settings, env=self._env())
+        launcher.wait_until_ready(self.base_url + "/webhooks/rygbot/", self._rasa)
+
+    def kill_rasa(self) -> None:
+        """Kill Rasa at once (SIGKILL), as a crash would: no clean shutdown."""
+        if self._rasa is not None and self._rasa.poll() is None:
+            os.killpg(self._rasa.pid, signal.SIGKILL)
+            self._rasa.wait(timeout=30)
 
     def start_action_server(self) -> None:
         assert self._log is not None
         if self._actions is not None and self._actions.poll() is None:
             return
-        self._actions = launcher.start_action_server(self.action_port, self._log, env=self._env())
+        self._actions = launcher.start_action_server(self.action_port, self._log, env=self._env(), host=HOST)
         launcher.wait_until_ready(f"http://{HOST}:{self.action_port}/health", self._actions)
 
     def stop_action_server(self) -> None:

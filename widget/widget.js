@@ -13,6 +13,7 @@
 
   var WEBHOOK = new URL("webhooks/rygbot/webhook", script.src).href;
   var REGIONS = new URL("webhooks/rygbot/regions", script.src).href;
+  var DELETE = new URL("webhooks/rygbot/delete", script.src).href;
   var STYLESHEET = new URL("widget.css", script.src).href;
   var STORE_KEY = "rygbot.v1";
   var INIT_PAYLOAD = "/greet";
@@ -130,7 +131,7 @@
     css.href = STYLESHEET;
     root.appendChild(css);
 
-    var wrap = root.appendChild(el("aside", "rb"));
+    var wrap = ui.wrap = root.appendChild(el("aside", "rb"));
     wrap.setAttribute("aria-label", "Chat med rygbot");
     wrap.hidden = true;
     css.onload = css.onerror = function () { wrap.hidden = false; };
@@ -153,6 +154,7 @@
     titles.appendChild(el("h2", "rb-title", "rygbot")).id = "rb-title";
     titles.appendChild(el("p", "rb-sub", clinic.name ? "Chat om ondt i lænden · " + clinic.name : "Chat om ondt i lænden"));
     ui.restart = head.appendChild(button("Start forfra", "rb-restart", restart));
+    ui.forget = head.appendChild(button("Slet samtalen", "rb-delete", forget));
     ui.close = head.appendChild(button("", "rb-close", close));
     ui.close.setAttribute("aria-label", "Luk chatten");
     ui.close.appendChild(el("span", "", "×")).setAttribute("aria-hidden", "true");
@@ -195,6 +197,8 @@
       if (e.key === "Escape") { e.stopPropagation(); close(); }
     });
     ui.launcher.addEventListener("click", function () { state.open ? close() : open(); });
+    ui.print = wrap.appendChild(el("div", "rb-print"));
+    window.addEventListener("afterprint", endPrint);
 
     renderAll();
     if (state.open) open(true);
@@ -232,6 +236,7 @@
   }
 
   function bubble(entry) {
+    if (typeof entry.handover === "string") return handoverCard(entry.handover);
     var b = el("div", "rb-msg rb-" + entry.who);
     var who = el("span", "rb-sr", entry.who === "user" ? "Du skrev:" : "rygbot:");
     b.appendChild(who);
@@ -333,6 +338,83 @@
     if (old) old.remove();
   }
 
+  /* The handover summary ("Til lægen"): a card to copy or print; only the newest is kept ---- */
+
+  function showHandover(text) {
+    state.log = state.log.filter(function (entry) { return typeof entry.handover !== "string"; });
+    Array.prototype.forEach.call(ui.log.querySelectorAll(".rb-handover"), function (card) { card.remove(); });
+    add({ who: "bot", handover: text });
+  }
+
+  function handoverCard(text) {
+    var lines = text.split("\n");
+    var card = el("section", "rb-handover");
+    card.setAttribute("aria-label", "Til lægen");
+    card.appendChild(el("h3", "rb-handover-title", lines[0]));
+    card.appendChild(el("p", "rb-handover-text", lines.slice(1).join("\n")));
+    var row = card.appendChild(el("div", "rb-handover-actions"));
+    var copyButton = row.appendChild(button("Kopiér", "rb-copy", function () { copyText(text, copyButton); }));
+    row.appendChild(button("Print / gem som PDF", "rb-print-button", function () { printText(text); }));
+    return card;
+  }
+
+  function copyText(text, from) {
+    function done() {
+      from.textContent = "Kopieret";
+      ui.status.textContent = "Resuméet er kopieret.";
+      setTimeout(function () { from.textContent = "Kopiér"; }, 2500);
+    }
+    function fallback() {
+      var area = ui.panel.appendChild(el("textarea", "rb-sr"));
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      area.remove();
+      if (ok) done(); else ui.status.textContent = "Kunne ikke kopiere. Markér teksten, og kopiér den selv.";
+    }
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, fallback);
+    else fallback();
+  }
+
+  /* Printing shows only the summary: the host page is hidden by a print style sheet on the
+     document (the widget's own styles cannot reach it) while the class rygbot-printing is set. */
+  var HOST_PRINT_CSS = "@media print { @page { size: A4; margin: 18mm 16mm; } " +
+    "html.rygbot-printing body > :not(#rygbot-widget) { display: none !important; } " +
+    "html.rygbot-printing, html.rygbot-printing body { background: #fff !important; margin: 0 !important; " +
+    "padding: 0 !important; height: auto !important; min-height: 0 !important; } }";
+
+  function hostPrintStyle() {
+    if (hostPrintStyle.done) return;
+    hostPrintStyle.done = true;
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(HOST_PRINT_CSS);
+      document.adoptedStyleSheets = document.adoptedStyleSheets.concat([sheet]);
+    } catch (e) {
+      var style = el("style", "", HOST_PRINT_CSS);
+      style.media = "print";
+      document.head.appendChild(style);
+    }
+  }
+
+  function printText(text) {
+    var lines = text.split("\n");
+    ui.print.textContent = "";
+    ui.print.appendChild(el("h1", "rb-print-title", lines[0]));
+    ui.print.appendChild(el("p", "rb-print-text", lines.slice(1).join("\n").replace(/^\n+/, "")));
+    hostPrintStyle();
+    document.documentElement.classList.add("rygbot-printing");
+    ui.wrap.classList.add("rb-printing");
+    window.print();
+  }
+
+  function endPrint() {
+    document.documentElement.classList.remove("rygbot-printing");
+    if (ui.wrap) ui.wrap.classList.remove("rb-printing");
+  }
+
   /* Talking to the server ------------------------------------------------------------------- */
 
   function say(shown, payload) {
@@ -385,6 +467,7 @@
         save();
         renderBanner();
       }
+      if (custom && custom.handover && typeof custom.handover.text === "string") showHandover(custom.handover.text);
       var buttons = m && Array.isArray(m.buttons) ? m.buttons.filter(function (b) {
         return b && typeof b.title === "string" && typeof b.payload === "string";
       }) : [];
@@ -426,14 +509,36 @@
   }
 
   function restart() {
-    var old = state.sender;
-    post(old, "/restart").catch(function () { /* the old conversation is left behind either way */ });
+    post(state.sender, "/restart").catch(function () { /* the old conversation is left behind either way */ });
+    startAfresh();
+  }
+
+  /* Deletes every stored message of this conversation on the server, then starts a new one. */
+  function forget() {
+    ui.forget.disabled = true;
+    fetch(DELETE, {
+      method: "POST",
+      headers: { "Content-Type": "text/plain;charset=UTF-8" },
+      body: JSON.stringify({ sender: state.sender }),
+      credentials: "omit"
+    }).then(function (res) {
+      if (!res.ok) throw new Error("HTTP " + res.status);
+      ui.forget.disabled = false;
+      startAfresh("Samtalen er slettet. Her er en ny.");
+    }).catch(function () {
+      ui.forget.disabled = false;
+      ui.status.textContent = "Samtalen blev ikke slettet. Prøv igen.";
+    });
+  }
+
+  function startAfresh(note) {
     state = fresh();
     state.open = true;
     pending = null;
     save();
     setPending(false);
     renderAll();
+    if (note) ui.log.appendChild(el("p", "rb-deleted", note));
     ui.input.value = "";
     ui.input.focus();
     deliver(INIT_PAYLOAD);

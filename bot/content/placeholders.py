@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Mapping, Optional
 
+from bot.settings import DEFAULT_RETENTION_DAYS, get_settings
+
 PLACEHOLDER_RE = re.compile(r"\{([A-Za-z0-9_æøåÆØÅ-]+)\}")
 MAX_VALUE_LENGTH = 80
 
@@ -50,6 +52,12 @@ PLACEHOLDERS: dict[str, Placeholder] = {
             "nummeret for din region",
             "1813",
         ),
+        Placeholder(
+            "opbevaringsdage",
+            "Hvor mange dage samtalen bliver gemt (RYGBOT_RETENTION_DAYS); klinikken kan ikke ændre det.",
+            str(DEFAULT_RETENTION_DAYS),
+            str(DEFAULT_RETENTION_DAYS),
+        ),
     )
 }
 
@@ -87,8 +95,11 @@ def fill(text: str, values: Optional[Mapping[str, object]], defaults: Mapping[st
 
 
 def static_defaults() -> dict[str, str]:
-    """Each placeholder's default when nothing else (such as the region list) is known."""
-    return {name: p.default for name, p in PLACEHOLDERS.items()}
+    """Each placeholder's default when nothing else (such as the region list) is known; the
+    retention days come from the setting, so the privacy text says what the purge does."""
+    defaults = {name: p.default for name, p in PLACEHOLDERS.items()}
+    defaults["opbevaringsdage"] = str(get_settings().retention_days)
+    return defaults
 
 
 def examples() -> dict[str, str]:

@@ -6,6 +6,8 @@ text, handing the result to Rasa in the message metadata (`bot.rasa.detection.ME
 only the channel sets). After Rasa answers it makes sure the patient got a safe answer (DESIGN.md
 invariants 1 and 5, texts in `bot.safety`), from the same detection: when Rasa fails or says
 nothing, or when a red flag in the message was not escalated, the channel adds the escalation itself.
+Only UUID4 sender ids get in; the patient can delete their own conversation (DELETE_PATH); every
+response carries SECURITY_HEADERS.
 
 The paths below are the single source of truth for the URL layout; the widget resolves the webhook
 relative to its own script address, so a reverse proxy may mount everything under a prefix.
@@ -35,6 +37,7 @@ from bot.input_guard import (
     clinic_metadata,
     guard,
     parse_body,
+    sender_id,
     too_large,
 )
 from bot.settings import PROJECT_ROOT, get_settings
@@ -47,9 +50,13 @@ HEALTH_PATH = f"/webhooks/{CHANNEL_NAME}/"
 WEBHOOK_PATH = f"/webhooks/{CHANNEL_NAME}/webhook"
 # Each region's lægevagt number, for the widget's tap-to-call banner.
 REGIONS_PATH = f"/webhooks/{CHANNEL_NAME}/regions"
+# The patient deletes their own conversation: every event of the sender id (the UUID is the secret).
+DELETE_PATH = f"/webhooks/{CHANNEL_NAME}/delete"
 WIDGET_JS_PATH = "/widget.js"
 WIDGET_CSS_PATH = "/widget.css"
 DEMO_PATH = "/demo"
+# The clinic statistics (bot/stats/web.py): only with RYGBOT_STATS_TOKEN set and given.
+STATS_PATH = "/stats"
 
 WIDGET_DIR = PROJECT_ROOT / "widget"
 # Path -> (file in widget/, content type, Cache-Control). A fixed table: no path comes from the URL.
@@ -62,6 +69,8 @@ DEMO_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
+# On every response of the channel; the demo page adds DEMO_CSP.
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 
 # Longer than any normal turn; the widget waits a little longer than this.
 REPLY_TIMEOUT_SECONDS = 30.0
@@ -72,16 +81,24 @@ Message = dict[str, Any]
 # and goes on, often with a fallback loop of "Det forstod jeg ikke". The channel watches that
 # logger for the message it is handling, so it can answer with the safe reply instead.
 RASA_PROCESSOR_LOGGER = "rasa.core.processor"
+# Likewise the tracker store: when the database is unavailable Rasa answers from an empty, in-memory
+# conversation (a welcome instead of the next question); the patient gets the safe reply instead.
+RASA_TRACKER_STORE_LOGGER = "rasa.core.tracker_store"
 _failures_in_this_turn: ContextVar[Optional[list[str]]] = ContextVar("rygbot_failures", default=None)
 
 
 class _ActionFailureWatch(logging.Filter):
-    """Counts errors logged by Rasa's processor while the channel handles a message; blocks nothing."""
+    """Counts errors logged by Rasa's processor and tracker store while the channel handles a
+    message; blocks nothing. The tracker store's errors quote the failed SQL with its parameters
+    (the sender id, the message text), so only their first sentence is kept."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         failures = _failures_in_this_turn.get()
         if failures is not None and record.levelno >= logging.ERROR:
             failures.append(record.levelname)
+        if record.name == RASA_TRACKER_STORE_LOGGER and record.levelno >= logging.WARNING:
+            first = record.getMessage().split(" Please investigate", 1)[0].split("\n", 1)[0][:300]
+            record.msg, record.args, record.exc_info, record.exc_text = first + " (details withheld)", (), None, None
         return True
 
 
@@ -108,7 +125,8 @@ class RygbotInput(RestInput):
         return clinic_metadata(body.get("metadata"), defaults)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        logging.getLogger(RASA_PROCESSOR_LOGGER).addFilter(_ACTION_FAILURE_WATCH)
+        for watched in (RASA_PROCESSOR_LOGGER, RASA_TRACKER_STORE_LOGGER):
+            logging.getLogger(watched).addFilter(_ACTION_FAILURE_WATCH)
         bp = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @bp.route(HEALTH_PATH, methods=["GET"])
@@ -118,6 +136,20 @@ class RygbotInput(RestInput):
         @bp.route(REGIONS_PATH, methods=["GET"])
         async def regions(request: Request) -> HTTPResponse:
             return response.json(_regions(), headers={"Cache-Control": "public, max-age=3600"})
+
+        @bp.route(STATS_PATH, methods=["GET"])
+        async def stats(request: Request) -> HTTPResponse:
+            from bot.stats import web
+
+            settings = get_settings()
+            query = {key: request.args.get(key) for key in ("token", "since", "until", "clinic", "format")}
+            page = await asyncio.to_thread(
+                web.page, settings.stats_token, settings.tracker_store_url, request.headers.get("authorization"), query
+            )
+            headers = dict(web.HEADERS)
+            if page.status == web.UNAUTHORISED:
+                headers["WWW-Authenticate"] = 'Bearer realm="rygbot-stats"'
+            return HTTPResponse(body=page.body, status=page.status, headers=headers, content_type=page.content_type)
 
         @bp.route(WEBHOOK_PATH, methods=["POST"], stream=True)
         async def receive(request: Request) -> HTTPResponse:
@@ -135,6 +167,29 @@ class RygbotInput(RestInput):
             replies = await self._ask_rasa(on_new_message, guarded, metadata)
             replies = _with_safety_net(replies, guarded, _contact(metadata), detection)
             return response.json(_notes(guarded) + replies)
+
+        @bp.route(DELETE_PATH, methods=["POST"], stream=True)
+        async def delete(request: Request) -> HTTPResponse:
+            try:
+                sender = sender_id(parse_body(await _read_body(request)))
+            except GuardError as error:
+                return response.json(error.to_json(), status=error.status)
+            agent = getattr(request.app.ctx, "agent", None)
+            try:
+                await _delete_conversation(agent, sender)
+            except Exception as error:  # noqa: BLE001 - the patient must learn that it did not work
+                logger.error("Deleting a conversation failed (%s)", type(error).__name__)
+                return response.json(
+                    {"error": "delete_failed", "message": "The conversation could not be deleted; try again."},
+                    status=503,
+                )
+            logger.info("A patient deleted their conversation")
+            return response.json({"deleted": True})
+
+        @bp.middleware("response")
+        async def security_headers(request: Request, answer: HTTPResponse) -> None:
+            for name, value in SECURITY_HEADERS.items():
+                answer.headers.setdefault(name, value)
 
         for path in STATIC_FILES:
             bp.add_route(_static_handler(path), path, methods=["GET", "HEAD"], name=_route_name(path))
@@ -164,9 +219,31 @@ class RygbotInput(RestInput):
         finally:
             _failures_in_this_turn.reset(token)
         if failures and _triage_given(collector.messages) == NONE:
-            logger.error("An action failed while Rasa handled a message; sent the safe reply")
+            logger.error("An action or the tracker store failed while Rasa handled a message; sent the safe reply")
             return None
         return collector.messages
+
+
+async def _delete_conversation(agent: Any, sender: str) -> None:
+    """Delete every stored event of `sender` under Rasa's conversation lock, so no turn in flight
+    writes it back. Rasa wraps its tracker store (fail-safe, awaitable); the store is found inside."""
+    from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
+
+    from bot.retention import delete_engine
+
+    store = getattr(agent, "tracker_store", None)
+    while hasattr(store, "_tracker_store"):
+        store = store._tracker_store
+    lock_store = getattr(agent, "lock_store", None)
+    if store is None or lock_store is None:
+        raise RuntimeError("no tracker store")
+    async with lock_store.lock(sender):
+        if isinstance(store, SQLTrackerStore):
+            await asyncio.to_thread(delete_engine, store.engine, sender)
+        elif isinstance(store, InMemoryTrackerStore):
+            store.store.pop(sender, None)
+        else:
+            raise RuntimeError(f"deleting from {type(store).__name__} is not supported")
 
 
 async def _read_body(request: Request) -> bytes:

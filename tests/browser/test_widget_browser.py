@@ -98,7 +98,7 @@ def test_bot_reply_with_markup_and_unsafe_links_is_rendered_safely(new_page, bas
     assert hrefs == [["https://example.org/", "noopener noreferrer"], ["tel:1813", ""]]
 
 
-def test_widget_embedded_on_another_origin_talks_to_the_bot_across_origins(browser, base_url):
+def test_widget_embedded_on_another_origin_talks_to_the_bot_across_origins(browser, base_url, rasa_servers):
     widget_js = base_url + WIDGET_JS_PATH
     html = (
         '<!doctype html><html lang="da"><title>Klinik</title><main><h1>En anden klinik</h1></main>'
@@ -107,7 +107,7 @@ def test_widget_embedded_on_another_origin_talks_to_the_bot_across_origins(brows
     )
     context = browser.new_context(viewport=DESKTOP)
     try:
-        with _serve_page(html) as clinic_url:
+        with _serve_page(html, rasa_servers.clinic_port) as clinic_url:
             page = context.new_page()
             page.goto(clinic_url)
             assert page.evaluate("location.origin") != base_url
@@ -122,7 +122,7 @@ def test_widget_embedded_on_another_origin_talks_to_the_bot_across_origins(brows
 
 
 @contextmanager
-def _serve_page(html: str):
+def _serve_page(html: str, port: int = 0):
     """Serve one page from another localhost port: another origin, like a clinic's own site."""
 
     class Handler(BaseHTTPRequestHandler):
@@ -137,7 +137,7 @@ def _serve_page(html: str):
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

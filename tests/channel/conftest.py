@@ -18,12 +18,16 @@ from typing import Any, Callable, Optional
 
 import pytest
 from rasa.core.channels.channel import UserMessage, register
+from rasa.core.lock_store import InMemoryLockStore
+from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
 from rasa.server import configure_cors
 from sanic import Sanic
 
 from bot.rasa.channel import RygbotInput
 
 ALLOWED_ORIGIN = "https://klinik.example"
+SENDER = "5b0f3c1e-7a2d-4e8b-9c4f-1d2e3f4a5b6c"
 _names = itertools.count()
 
 
@@ -33,6 +37,9 @@ class FakeAgent:
 
     script: Callable[[UserMessage], Any] = lambda message: [{"text": "Hej fra rasa"}]
     received: list[UserMessage] = field(default_factory=list)
+    # Rasa's own in-memory stores, so the delete route works on the real classes.
+    tracker_store: InMemoryTrackerStore = field(default_factory=lambda: InMemoryTrackerStore(Domain.empty()))
+    lock_store: InMemoryLockStore = field(default_factory=InMemoryLockStore)
 
     async def handle_message(self, message: UserMessage) -> None:
         self.received.append(message)
@@ -61,6 +68,7 @@ class ChannelServer:
     base_url: str
     agent: FakeAgent
     allowed_origin: str = ALLOWED_ORIGIN
+    sender: str = SENDER
 
     def request(
         self, path: str, data: Optional[bytes] = None, headers: Optional[dict] = None, method: Optional[str] = None
@@ -72,8 +80,8 @@ class ChannelServer:
         except urllib.error.HTTPError as error:
             return Reply(error.code, {k.lower(): v for k, v in error.headers.items()}, error.read())
 
-    def chat(self, message: Any, sender: str = "test-sender", **extra: Any) -> Reply:
-        body = json.dumps({"sender": sender, "message": message, **extra}).encode()
+    def chat(self, message: Any, sender: Optional[str] = None, **extra: Any) -> Reply:
+        body = json.dumps({"sender": sender or self.sender, "message": message, **extra}).encode()
         return self.request("/webhooks/rygbot/webhook", body, {"Content-Type": "application/json"})
 
 
@@ -83,7 +91,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
+# One server per test process: Sanic 21.12 cannot start a second app in the same process
+# (its TouchUp rewrite of the request-streaming code fails with KeyError: 'read').
+@pytest.fixture(scope="session")
 def _running_server():
     app = Sanic(f"rygbot_channel_test_{next(_names)}", configure_logging=False)
     configure_cors(app, [ALLOWED_ORIGIN])
@@ -115,7 +125,7 @@ def _running_server():
 
 @pytest.fixture
 def server(_running_server):
-    """The module's server with a fresh agent script for each test."""
+    """The session's server with a fresh agent script for each test."""
     _running_server.agent.script = FakeAgent.script
     _running_server.agent.received.clear()
     return _running_server

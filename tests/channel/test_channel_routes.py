@@ -6,6 +6,7 @@ import asyncio
 import http.client
 import json
 import logging
+import uuid
 
 import pytest
 
@@ -49,11 +50,11 @@ def test_rasa_replies_pass_through_unchanged(server):
     reply = server.chat("hej")
     assert reply.status == 200
     assert reply.json() == [
-        {"recipient_id": "test-sender", "text": "Hej! Hvordan har din ryg det?"},
-        {"recipient_id": "test-sender", "custom": {"content_id": "velkommen"}},
+        {"recipient_id": server.sender, "text": "Hej! Hvordan har din ryg det?"},
+        {"recipient_id": server.sender, "custom": {"content_id": "velkommen"}},
     ]
     received = server.agent.received[0]
-    assert (received.text, received.sender_id, received.input_channel) == ("hej", "test-sender", "rygbot")
+    assert (received.text, received.sender_id, received.input_channel) == ("hej", server.sender, "rygbot")
 
 
 def test_clinic_metadata_reaches_rasa_checked(server):
@@ -126,7 +127,7 @@ def test_missing_sender_is_refused_with_400(server):
 
 
 def test_too_large_body_is_refused_with_413(server):
-    body = json.dumps({"sender": "a", "message": "x" * 40_000}).encode()
+    body = json.dumps({"sender": server.sender, "message": "x" * 40_000}).encode()
     reply = server.request(WEBHOOK, body, {"Content-Type": "application/json"})
     assert (reply.status, reply.json()["error"]) == (413, "too_large")
     assert not server.agent.received
@@ -142,7 +143,7 @@ def test_too_large_chunked_body_without_length_is_refused_with_413(server):
 
 
 def test_plain_text_content_type_is_accepted_so_browsers_skip_the_preflight(server):
-    body = json.dumps({"sender": "abc", "message": "hej"}).encode()
+    body = json.dumps({"sender": server.sender, "message": "hej"}).encode()
     reply = server.request(WEBHOOK, body, {"Content-Type": "text/plain;charset=UTF-8"})
     assert reply.status == 200 and _texts(reply) == ["Hej fra rasa"]
 
@@ -252,7 +253,7 @@ def test_button_payload_is_not_read_as_a_red_flag(server, detector):
 
 
 def test_cors_allows_the_configured_origin_only(server):
-    body = json.dumps({"sender": "abc", "message": "hej"}).encode()
+    body = json.dumps({"sender": server.sender, "message": "hej"}).encode()
     allowed = server.request(WEBHOOK, body, {"Origin": server.allowed_origin})
     assert allowed.headers.get("access-control-allow-origin") == server.allowed_origin
     other = server.request(WEBHOOK, body, {"Origin": "https://evil.example"})
@@ -393,7 +394,7 @@ def test_a_failure_in_one_conversation_does_not_touch_another(server):
     server.agent.script = script
     results = {}
     threads = [
-        threading.Thread(target=lambda t=t: results.__setitem__(t, _texts(server.chat(t, sender=t)))) for t in ("fejl", "fint")
+        threading.Thread(target=lambda t=t: results.__setitem__(t, _texts(server.chat(t, sender=str(uuid.uuid4()))))) for t in ("fejl", "fint")
     ]
     for thread in threads:
         thread.start()
@@ -401,3 +402,81 @@ def test_a_failure_in_one_conversation_does_not_touch_another(server):
         thread.join(30)
     assert results["fint"] == ["Alt i orden."]
     assert results["fejl"][0].startswith("Beklager")
+
+
+def test_guessable_sender_id_is_refused_with_400_before_rasa(server):
+    reply = server.chat("hej", sender="alice")
+    assert (reply.status, reply.json()["error"]) == (400, "invalid_sender")
+    assert "UUID" in reply.json()["message"]
+    assert not server.agent.received
+
+
+@pytest.mark.parametrize("path", [WEBHOOK, channel.DELETE_PATH, channel.HEALTH_PATH, channel.DEMO_PATH, channel.WIDGET_JS_PATH])
+def test_security_headers_on_what_the_bot_serves(server, path):
+    if path in (WEBHOOK, channel.DELETE_PATH):
+        reply = server.request(path, json.dumps({"sender": server.sender, "message": "hej"}).encode())
+    else:
+        reply = server.request(path)
+    assert reply.status == 200
+    assert reply.headers["x-content-type-options"] == "nosniff"
+    assert reply.headers["referrer-policy"] == "no-referrer"
+
+
+def test_refused_requests_carry_the_security_headers_too(server):
+    reply = server.chat("hej", sender="alice")
+    assert reply.headers["x-content-type-options"] == "nosniff"
+
+
+def test_delete_route_removes_that_conversation_only(server):
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    other = str(uuid.uuid4())
+    store = server.agent.tracker_store
+    for sender in (server.sender, other):
+        store.store[sender] = store.serialise_tracker(DialogueStateTracker(sender, []))
+    reply = server.request(channel.DELETE_PATH, json.dumps({"sender": server.sender}).encode())
+    assert (reply.status, reply.json()) == (200, {"deleted": True})
+    assert set(store.store) == {other}
+
+
+def test_delete_route_refuses_a_sender_that_is_not_a_uuid4(server):
+    reply = server.request(channel.DELETE_PATH, json.dumps({"sender": "alice"}).encode())
+    assert (reply.status, reply.json()["error"]) == (400, "invalid_sender")
+    reply = server.request(channel.DELETE_PATH, b"{oops")
+    assert (reply.status, reply.json()["error"]) == (400, "invalid_json")
+
+
+def test_delete_route_says_so_when_the_store_fails(server, monkeypatch):
+    monkeypatch.setattr(server.agent, "tracker_store", None)
+    reply = server.request(channel.DELETE_PATH, json.dumps({"sender": server.sender}).encode())
+    assert (reply.status, reply.json()["error"]) == (503, "delete_failed")
+
+
+def test_tracker_store_failure_gives_the_safe_reply_not_a_fresh_conversation(server):
+    def store_down(message):
+        logging.getLogger(channel.RASA_TRACKER_STORE_LOGGER).error("Error happened when trying to retrieve ...")
+        return [{"text": "Hej! Jeg er rygbot."}]
+
+    server.agent.script = store_down
+    texts = _texts(server.chat("/deny"))
+    assert texts[0].startswith("Beklager, jeg kan ikke svare lige nu")
+    assert "Hej! Jeg er rygbot." not in texts
+
+
+def test_tracker_store_errors_are_logged_without_the_message_text(server, caplog):
+    secret = "jeg har ondt og min datter hedder Sofie"
+
+    def store_down(message):
+        logging.getLogger(channel.RASA_TRACKER_STORE_LOGGER).error(
+            "Error happened when trying to save conversation tracker to 'SQLTrackerStore'. Falling back to use "
+            f"the 'InMemoryTrackerStore'. Please investigate the following error: (sqlite3.OperationalError) "
+            f"database is locked [SQL: INSERT INTO events ...] [parameters: ('{message.sender_id}', '{secret}')]."
+        )
+        return [{"text": "Hej."}]
+
+    server.agent.script = store_down
+    with caplog.at_level(logging.INFO):
+        server.chat(secret)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "Falling back to use the 'InMemoryTrackerStore'. (details withheld)" in logged
+    assert "Sofie" not in logged and server.sender not in logged

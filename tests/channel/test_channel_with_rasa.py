@@ -23,7 +23,10 @@ def _post(url: str, body: bytes) -> tuple[int, object]:
 def test_bad_requests_are_refused_by_the_running_server(action_server_up):
     assert _post(action_server_up.webhook_url, b"{oops")[0] == 400
     assert _post(action_server_up.webhook_url, json.dumps({"message": "hej"}).encode())[0] == 400
-    assert _post(action_server_up.webhook_url, b'{"sender": "a", "message": "' + b"x" * 40_000 + b'"}')[0] == 413
+    sender = b"5b0f3c1e-7a2d-4e8b-9c4f-1d2e3f4a5b6c"
+    assert _post(action_server_up.webhook_url, b'{"sender": "' + sender + b'", "message": "' + b"x" * 40_000 + b'"}')[0] == 413
+    status, answer = _post(action_server_up.webhook_url, json.dumps({"sender": "alice", "message": "hej"}).encode())
+    assert (status, answer["error"]) == (400, "invalid_sender")
 
 
 def test_widget_files_and_demo_are_served_by_the_rasa_server(action_server_up):

@@ -15,6 +15,8 @@ from bot.input_guard import (
     redact,
 )
 
+SENDER = "5b0f3c1e-7a2d-4e8b-9c4f-1d2e3f4a5b6c"
+
 
 def _error(call) -> GuardError:
     with pytest.raises(GuardError) as caught:
@@ -30,7 +32,7 @@ def test_body_that_is_not_a_json_object_is_refused_with_400(body):
 
 
 def test_body_over_the_limit_is_refused_with_413():
-    body = json.dumps({"sender": "a", "message": "x" * MAX_BODY_BYTES}).encode()
+    body = json.dumps({"sender": SENDER, "message": "x" * MAX_BODY_BYTES}).encode()
     assert _error(lambda: parse_body(body)).status == 413
 
 
@@ -40,18 +42,33 @@ def test_missing_sender_is_refused_with_400(payload):
     assert (error.status, error.code) == (400, "missing_sender")
 
 
-@pytest.mark.parametrize("sender", ["a b", "x" * 200, "<script>", "../../etc"])
-def test_sender_with_odd_characters_is_refused(sender):
-    assert _error(lambda: guard({"sender": sender, "message": "hej"})).code == "invalid_sender"
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "alice", "a b", "x" * 200, "<script>", "../../etc",
+        "5b0f3c1e-7a2d-1e8b-9c4f-1d2e3f4a5b6c",  # a UUID, but version 1
+        "5b0f3c1e-7a2d-4e8b-7c4f-1d2e3f4a5b6c",  # wrong variant
+        "5b0f3c1e7a2d4e8b9c4f1d2e3f4a5b6c",  # no dashes
+        "5b0f3c1e-7a2d-4e8b-9c4f-1d2e3f4a5b6c0",
+    ],
+)
+def test_sender_that_is_not_a_uuid4_is_refused_with_a_clear_error(sender):
+    error = _error(lambda: guard({"sender": sender, "message": "hej"}))
+    assert (error.status, error.code) == (400, "invalid_sender")
+    assert "UUID (version 4)" in error.message
+
+
+def test_uuid4_sender_is_accepted_in_lower_case():
+    assert guard({"sender": " " + SENDER.upper(), "message": "hej"}).sender == SENDER
 
 
 @pytest.mark.parametrize("message", [42, ["hej"], {"text": "hej"}])
 def test_message_that_is_not_a_string_is_refused(message):
-    assert _error(lambda: guard({"sender": "abc", "message": message})).code == "invalid_message"
+    assert _error(lambda: guard({"sender": SENDER, "message": message})).code == "invalid_message"
 
 
 def test_message_is_trimmed_and_control_characters_are_stripped():
-    guarded = guard({"sender": "abc", "message": "  \x00ondt\x07 i\u202e ryggen\x1b  \n"})
+    guarded = guard({"sender": SENDER, "message": "  \x00ondt\x07 i\u202e ryggen\x1b  \n"})
     assert guarded.text == "ondt i ryggen"
 
 
@@ -112,7 +129,7 @@ def test_redaction_leaves_symptoms_numbers_and_years_alone(text):
 
 
 def test_guard_redacts_what_rasa_stores_but_keeps_the_full_text_for_detection():
-    guarded = guard({"sender": "abc", "message": "Jeg har feber, ring 12345678, cpr 010203-1234"})
+    guarded = guard({"sender": SENDER, "message": "Jeg har feber, ring 12345678, cpr 010203-1234"})
     assert guarded.text == "Jeg har feber, ring [telefonnummer], cpr [cpr-nummer]"
     assert guarded.detection_text == "Jeg har feber, ring 12345678, cpr 010203-1234"
     assert set(guarded.redacted) == {"phone", "cpr"}
@@ -120,7 +137,7 @@ def test_guard_redacts_what_rasa_stores_but_keeps_the_full_text_for_detection():
 
 def test_long_message_is_cut_and_flagged_but_detection_reads_all_of_it():
     message = "ord " * 1000 + "jeg kan ikke holde på vandet"
-    guarded = guard({"sender": "abc", "message": message})
+    guarded = guard({"sender": SENDER, "message": message})
     assert guarded.was_cut
     assert len(guarded.text) <= MAX_MESSAGE_CHARS + 2
     assert "vandet" not in guarded.text
@@ -128,24 +145,24 @@ def test_long_message_is_cut_and_flagged_but_detection_reads_all_of_it():
 
 
 def test_short_message_is_not_cut():
-    guarded = guard({"sender": "abc", "message": "ondt i ryggen"})
+    guarded = guard({"sender": SENDER, "message": "ondt i ryggen"})
     assert not guarded.was_cut and not guarded.redacted
 
 
 @pytest.mark.parametrize("message", ["", "   ", None, "😀🙈", "<br><br>", "\x00\x01\x02", "?!..."])
 def test_empty_emoji_only_markup_only_or_binary_input_is_unreadable(message):
-    assert guard({"sender": "abc", "message": message}).is_unreadable
+    assert guard({"sender": SENDER, "message": message}).is_unreadable
 
 
 @pytest.mark.parametrize("payload", ["/affirm", "/restart", '/inform_duration{"duration": "dage"}'])
 def test_button_payloads_pass_unchanged_and_are_not_read_for_red_flags(payload):
-    guarded = guard({"sender": "abc", "message": payload})
+    guarded = guard({"sender": SENDER, "message": payload})
     assert guarded.is_payload and guarded.text == payload and guarded.detection_text == ""
     assert not guarded.is_unreadable
 
 
 def test_typed_text_cannot_smuggle_an_intent_with_a_leading_slash():
-    guarded = guard({"sender": "abc", "message": "/deny jeg har ondt"})
+    guarded = guard({"sender": SENDER, "message": "/deny jeg har ondt"})
     assert not guarded.is_payload
     assert guarded.text == "deny jeg har ondt"
 

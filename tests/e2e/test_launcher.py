@@ -60,11 +60,51 @@ def test_fingerprint_changes_with_the_training_data(tmp_path):
 
 
 def _env(**overrides: str) -> dict[str, str]:
-    return {**launcher.rasa_env(), "RYGBOT_HOST": "127.0.0.1", "RYGBOT_RASA_API_TOKEN": "", **overrides}
+    return {
+        **launcher.rasa_env(), "RYGBOT_HOST": "", "RYGBOT_ACTION_HOST": "", "RYGBOT_CORS_ORIGINS": "",
+        "RYGBOT_RASA_API_TOKEN": "", "RYGBOT_RETENTION_DAYS": "", **overrides,
+    }
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """The local addresses (hex, as in /proc/net/tcp) that listen on `port`."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.rsplit(":", 1)
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add(address)
+    return found
+
+
+def _old_conversation(db: Path, age_days: float) -> str:
+    """A conversation in Rasa's own SQL tracker store whose last message is `age_days` old."""
+    import asyncio
+    import uuid
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(db))
+    sender = str(uuid.uuid4())
+    event = UserUttered("hej", timestamp=time.time() - age_days * 24 * 60 * 60)
+    with ThreadPoolExecutor(1) as pool:  # a browser test may leave an event loop running in this thread
+        pool.submit(asyncio.run, store.save(DialogueStateTracker.from_events(sender, [event]))).result()
+    store.engine.dispose()
+    return sender
 
 
 @pytest.mark.slow
 def test_run_starts_both_servers_prints_the_demo_page_and_stops_on_sigterm(trained_model, tmp_path):
+    """Also: both servers listen on loopback only, and conversations past the retention are purged at start."""
+    import sqlite3
+
+    _old_conversation(tmp_path / "tracker.db", 31)
+    kept = _old_conversation(tmp_path / "tracker.db", 29)
     rasa_port, action_port = free_port(), free_port()
     env = _env(
         RYGBOT_RASA_PORT=str(rasa_port), RYGBOT_ACTION_PORT=str(action_port),
@@ -80,6 +120,11 @@ def test_run_starts_both_servers_prints_the_demo_page_and_stops_on_sigterm(train
             time.sleep(1)
         output = (tmp_path / "run.log").read_text()
         assert f"http://127.0.0.1:{rasa_port}/demo" in output, output[-3000:]
+        loopback = {"0100007F", "00000000000000000000000001000000"}
+        assert _listening_addresses(rasa_port) and _listening_addresses(rasa_port) <= loopback
+        assert _listening_addresses(action_port) and _listening_addresses(action_port) <= loopback
+        with sqlite3.connect(tmp_path / "tracker.db") as db:
+            assert {row[0] for row in db.execute("SELECT DISTINCT sender_id FROM events")} == {kept}
         os.killpg(process.pid, signal.SIGTERM)
         assert process.wait(timeout=60) == 0
         assert not re.search(r"Traceback", output)

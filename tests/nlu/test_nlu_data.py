@@ -21,7 +21,7 @@ INTENTS = (
     "greet goodbye thanks affirm deny dont_know restart describe_pain inform_duration ask_scan "
     "insist_scan ask_scan_findings ask_when_scan ask_self_help ask_painkillers ask_work "
     "ask_exercise ask_duration ask_when_doctor ask_what_doctor_does ask_why_questions "
-    "ask_is_human ask_privacy ask_recommendation out_of_scope insult english"
+    "ask_is_human ask_privacy ask_recommendation request_handover out_of_scope insult english"
 ).split()
 MIN_EXAMPLES = 20
 # Intents that are easily confused with a neighbour get more examples.
