@@ -42,7 +42,31 @@ _CPR = re.compile(r"(?<![\d-])(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2}[- ]?
 _PHONE = re.compile(
     r"(?<![\d+])(?:(?:\+|00)45[ -]?)?(?:\d{8}|\d{2}(?: \d{2}){3}|\d{4} \d{4})(?![\d])"
 )
-_REDACTIONS = (("email", _EMAIL, "[e-mail]"), ("cpr", _CPR, "[cpr-nummer]"), ("phone", _PHONE, "[telefonnummer]"))
+# A street and house number ("Søndergade 14", "Nørre Allé 3, 2. th."), optionally with postcode and
+# town, or a postcode and a capitalised town after "bor i" ("bor i 8000 Aarhus C"). A postcode alone
+# is not taken: years look the same ("i 2019 Marts").
+_STREET = r"(?i:vej|vejen|gade|gaden|allé|alle|stræde|straede|plads|pladsen|vænge|vænget|torv|torvet|boulevard|stien|parken|bakken|haven)"
+# "ad stien 3 gange", "200 m ad vejen": a number that counts something is no house number.
+_COUNTED = r"gange?|dage?|døgn|uger?|måneder|år|km|m|meter|min|minutter|timer?|kg|kilo"
+_TOWN = r"\d{4}\s+[A-ZÆØÅ][a-zæøå]+(?:\s+[A-ZÆØÅ]\b\.?)?"
+_ADDRESS = re.compile(
+    rf"\b(?:[A-ZÆØÅ][\w.-]*\s+{_STREET}|[\w-]+{_STREET})\s+\d{{1,4}}[A-Za-z]?\b(?!\s*(?i:{_COUNTED})\b)"
+    rf"(?:,?\s*\d{{1,2}}\.?\s*(?i:th|tv|mf|sal)\b\.?)?(?:,?\s*{_TOWN})?"
+    rf"|(?<=\b(?i:bor i) ){_TOWN}"
+)
+# A name after the words people introduce or sign with ("jeg hedder Anne Hansen", "Mvh. Ole"):
+# only capitalised words right after the cue, so symptoms after "jeg hedder" are never touched.
+_NAME = re.compile(
+    r"\b((?i:jeg hedder|mit navn er|my name is|mvh\.?|med venlig hilsen|venlig hilsen|de bedste hilsner|"
+    r"bedste hilsner|kærlig hilsen|kh\.?|hilsen)[\s,:]+)([A-ZÆØÅ][a-zæøåé]+(?:[ -][A-ZÆØÅ][a-zæøåé]+){0,2})"
+)
+_REDACTIONS = (
+    ("email", _EMAIL, "[e-mail]"),
+    ("cpr", _CPR, "[cpr-nummer]"),
+    ("phone", _PHONE, "[telefonnummer]"),
+    ("address", _ADDRESS, "[adresse]"),
+    ("name", _NAME, r"\1[navn]"),
+)
 
 
 class GuardError(Exception):
@@ -104,7 +128,9 @@ def clean_text(text: str) -> str:
 
 
 def redact(text: str) -> tuple[str, tuple[str, ...]]:
-    """Replace e-mail addresses, CPR numbers and phone numbers; return the text and the kinds found."""
+    """Replace e-mail addresses, CPR numbers, phone numbers, street addresses and names given after
+    "jeg hedder" or a greeting; return the text and the kinds found. Names elsewhere in the text are
+    not found (a name is just a capitalised word)."""
     found = []
     for kind, pattern, placeholder in _REDACTIONS:
         text, count = pattern.subn(placeholder, text)

@@ -29,7 +29,13 @@ REDACTED_NOTE = (
     "Du behøver ikke skrive den slags her."
 )
 
-_REDACTED_WORDS = {"cpr": "CPR-nummer", "phone": "telefonnummer", "email": "e-mailadresse"}
+_REDACTED_WORDS = {
+    "cpr": "CPR-nummer",
+    "phone": "telefonnummer",
+    "email": "e-mailadresse",
+    "address": "adresse",
+    "name": "navn",
+}
 
 _EMERGENCY_SIGNS = (
     "Ring 112 med det samme, hvis du ikke kan tisse eller holde på urin eller afføring, "

@@ -173,7 +173,10 @@ def test_privacy_text_names_the_delete_button_the_widget_has(retention_days):
 
 def test_privacy_text_names_exactly_what_the_guard_removes(retention_days):
     text = "\n".join(retention_days("30").messages("privatliv"))
-    assert "fjerner jeg CPR-numre, telefonnumre og mailadresser" in text
-    _, kinds = redact("010203-1234 12345678 a@b.dk Anne Hansen, Søndergade 14")
-    assert set(kinds) == {"cpr", "phone", "email"}
-    assert "Dem kan jeg ikke altid finde og fjerne" in text  # names and addresses are not removed
+    assert "fjerner jeg CPR-numre, telefonnumre, mailadresser og adresser" in text
+    assert "dit navn, når du skriver «jeg hedder» eller skriver under med det" in text
+    _, kinds = redact("010203-1234 12345678 a@b.dk Søndergade 14. Jeg hedder Anne Hansen. Mvh. Anne")
+    assert set(kinds) == {"cpr", "phone", "email", "address", "name"}
+    # A name anywhere else is just a capitalised word: the text says it cannot always be found.
+    assert redact("Anne Hansen har ondt i ryggen") == ("Anne Hansen har ondt i ryggen", ())
+    assert "Dem kan jeg ikke altid finde og fjerne" in text

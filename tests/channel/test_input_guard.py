@@ -106,6 +106,50 @@ def test_phone_numbers_are_redacted(phone):
     assert kinds == ("phone",)
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("jeg bor på Søndergade 14, 2. th., 8000 Aarhus C", "jeg bor på [adresse]"),
+        ("adresse: Nørre Allé 3", "adresse: [adresse]"),
+        ("jeg bor i 2200 København N", "jeg bor i [adresse]"),
+        ("hovedgaden 12 er min adresse", "[adresse] er min adresse"),
+    ],
+)
+def test_street_addresses_are_redacted(text, expected):
+    assert redact(text) == (expected, ("address",))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Jeg hedder Anne Hansen og har ondt i ryggen", "Jeg hedder [navn] og har ondt i ryggen"),
+        ("kan ikke tisse. Mvh. Ole", "kan ikke tisse. Mvh. [navn]"),
+        ("Med venlig hilsen Karen Marie Holm", "Med venlig hilsen [navn]"),
+    ],
+)
+def test_names_after_an_introduction_or_a_greeting_are_redacted(text, expected):
+    assert redact(text) == (expected, ("name",))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jeg hedder ikke noget særligt, men kan ikke tisse",
+        "har gået 3 km på stien 2 gange",
+        "cyklede på Ringvejen 3 gange i går",
+        "i 2019 Marts begyndte det",
+        "hilsen fra en træt ryg",
+    ],
+)
+def test_name_and_address_redaction_leaves_symptoms_and_counts_alone(text):
+    assert redact(text) == (text, ())
+
+
+def test_redaction_keeps_the_words_that_carry_a_red_flag():
+    text, _ = redact("Jeg hedder Anne og bor på Søndergade 14. Jeg kan ikke mærke mit skridt")
+    assert text.endswith("Jeg kan ikke mærke mit skridt")
+
+
 def test_email_addresses_are_redacted():
     text, kinds = redact("skriv til anne.hansen+ryg@mail.example.dk")
     assert text == "skriv til [e-mail]"
