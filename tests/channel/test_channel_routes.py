@@ -150,8 +150,8 @@ def test_plain_text_content_type_is_accepted_so_browsers_skip_the_preflight(serv
 
 def test_personal_data_is_redacted_before_rasa_and_the_patient_is_told(server):
     reply = server.chat("Jeg hedder Anne, cpr 010203-1234, tlf 12 34 56 78, anne@example.dk")
-    assert server.agent.received[0].text == "Jeg hedder Anne, cpr [cpr-nummer], tlf [telefonnummer], [e-mail]"
-    assert any("fjernet CPR-nummer, telefonnummer og e-mailadresse" in text for text in _texts(reply))
+    assert server.agent.received[0].text == "Jeg hedder [navn], cpr [cpr-nummer], tlf [telefonnummer], [e-mail]"
+    assert any("fjernet CPR-nummer, telefonnummer, e-mailadresse og navn" in text for text in _texts(reply))
 
 
 def test_long_message_is_cut_with_a_polite_note(server):
