@@ -14,6 +14,7 @@ import os
 import signal
 import socket
 import subprocess
+import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
@@ -41,6 +42,16 @@ TEST_ENV = {
     "RYGBOT_STATS_TOKEN": STATS_TOKEN,
     "LOG_LEVEL": "INFO",
 }
+
+
+def post_json(url: str, body: bytes) -> tuple[int, object]:
+    """POST raw bytes as JSON; the status and the decoded answer, also for 4xx and 5xx."""
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
 
 
 def free_port() -> int:

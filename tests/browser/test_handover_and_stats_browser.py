@@ -19,11 +19,7 @@ CLIPBOARD = ["clipboard-read", "clipboard-write"]
 def finish_screening(widget: Widget) -> None:
     widget.open()
     widget.start_screening()
-    for _ in range(15):
-        if "Nej" not in widget.reply_titles():
-            break
-        widget.click_reply("Nej")
-    assert "Nej" not in widget.reply_titles(), "the screening did not end"
+    widget.answer_no_until_done()
 
 
 def pdf_pages(pdf: bytes) -> int:

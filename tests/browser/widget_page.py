@@ -64,3 +64,11 @@ class Widget:
             else:
                 self.say("3 dage")
         assert "Nej" in self.reply_titles(), f"no screening question; bot said: {self.bot_text()[-500:]}"
+
+    def answer_no_until_done(self) -> None:
+        """Answer "Nej" to every red-flag question until the screening ends."""
+        for _ in range(15):
+            if "Nej" not in self.reply_titles():
+                break
+            self.click_reply("Nej")
+        assert "Nej" not in self.reply_titles(), "the screening did not end"

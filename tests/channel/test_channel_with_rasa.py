@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 import json
-import urllib.error
 import urllib.request
 
 import pytest
 
+from tests.servers import post_json
+
 pytestmark = pytest.mark.slow
 
 
-def _post(url: str, body: bytes) -> tuple[int, object]:
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
-
-
 def test_bad_requests_are_refused_by_the_running_server(action_server_up):
-    assert _post(action_server_up.webhook_url, b"{oops")[0] == 400
-    assert _post(action_server_up.webhook_url, json.dumps({"message": "hej"}).encode())[0] == 400
+    assert post_json(action_server_up.webhook_url, b"{oops")[0] == 400
+    assert post_json(action_server_up.webhook_url, json.dumps({"message": "hej"}).encode())[0] == 400
     sender = b"5b0f3c1e-7a2d-4e8b-9c4f-1d2e3f4a5b6c"
-    assert _post(action_server_up.webhook_url, b'{"sender": "' + sender + b'", "message": "' + b"x" * 40_000 + b'"}')[0] == 413
-    status, answer = _post(action_server_up.webhook_url, json.dumps({"sender": "alice", "message": "hej"}).encode())
+    assert post_json(action_server_up.webhook_url, b'{"sender": "' + sender + b'", "message": "' + b"x" * 40_000 + b'"}')[0] == 413
+    status, answer = post_json(action_server_up.webhook_url, json.dumps({"sender": "alice", "message": "hej"}).encode())
     assert (status, answer["error"]) == (400, "invalid_sender")
 
 

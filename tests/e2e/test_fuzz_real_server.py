@@ -3,34 +3,23 @@ action server: a smaller run (each turn goes through Rasa's NLU, policies and ac
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 
 import pytest
 from hypothesis import given, settings
 
 from tests.channel.test_fuzz import FUZZ, bodies
+from tests.servers import post_json
 
 pytestmark = pytest.mark.slow
 
 EXAMPLES = 150
 
 
-def _post(url: str, body: bytes) -> tuple[int, object]:
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"}, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
-
-
 def test_real_server_never_answers_5xx_and_always_a_reply_or_a_clear_4xx(action_server_up):
     @settings(FUZZ, max_examples=EXAMPLES)
     @given(body=bodies)
     def check(body: bytes) -> None:
-        status, answer = _post(action_server_up.webhook_url, body)
+        status, answer = post_json(action_server_up.webhook_url, body)
         assert status < 500, (status, body[:200])
         if status == 200:
             assert any(isinstance(m.get("text"), str) and m["text"].strip() for m in answer), answer
