@@ -92,9 +92,9 @@ def train_if_needed(log: Optional[IO[str]] = None) -> Path:
     Training runs under `nice` (the machine is shared); older rygbot models are removed.
     """
     ensure_spacy_pipeline()
-    from bot.redflags.recall import get_model
+    from bot.redflags.detector import default_detector
 
-    get_model()  # the red-flag recall layer, trained and cached once so no patient waits for it
+    default_detector().recall_model()  # the red-flag recall layer, trained and cached once so no patient waits for it
     target = model_path()
     if target.exists():
         return target

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from bot.nlp import detector_disabled, get_lemma_table, get_nlp
-from bot.redflags.catalogue import EMERGENCY_CATEGORIES, default_path, get_catalogue
-from bot.redflags.recall import get_model
+from bot.redflags.catalogue import EMERGENCY_CATEGORIES, LANGUAGE_FILE, default_path, get_catalogue
+from bot.redflags.recall import MENTION, RecallModel, get_model
 from bot.redflags.status import ASK, CONTEXT, EXCLUDED, NEGATED, PRESENT
 from bot.triage import NONE, level_for_flags
 
@@ -58,6 +58,8 @@ class Match:
             return f"{found}: måske, spørg, pga. «{self.because}» ({source})"
         if self.status == CONTEXT:
             return f"{found}: gælder ikke patienten nu, pga. «{self.because}» ({source})"
+        if self.because:
+            return f"{found}: til stede, også med «{self.because}» ({source})"
         return f"{found}: til stede ({source})"
 
 
@@ -124,15 +126,23 @@ class Detector:
     def _detect(self, text: str) -> Detection:
         compiled = self.compiled()
         normalised = compiled.normaliser.text(text)
-        matches = [m for chunk, offset in _chunks(normalised) for m in self._matches(compiled, chunk, offset)]
+        matches = self._all_matches(compiled, normalised)
         order = list(compiled.catalogue.categories)
         present = {m.category for m in matches if m.status == PRESENT}
         decided = {m.category for m in matches}
         # Misspelt key words and the recall layer only add questions, and never about what the
         # patterns read in context: "ingen feber" is not asked about because a model saw "feber".
-        noticed, failed = self._recall(text)
+        # Where the learned context reading doubts the patterns' flags, they are asked about instead.
+        # A flag the catalogue keeps in its context ("kræft for 20 år siden") is not open to doubt.
+        kept = {m.category for m in matches if m.status == PRESENT and m.because is not None}
+        context = _masked(normalised, matches) if present - kept else None
+        noticed, doubted, failed = self._recall(text, context)
         noticed |= self._near_misses(compiled, text, normalised)
-        possible = ({m.category for m in matches if m.status == ASK} | (noticed - decided)) - present
+        possible = {m.category for m in matches if m.status == ASK} | (noticed - decided)
+        if doubted:
+            possible |= present - kept
+            present &= kept
+        possible -= present
         negated = decided - present - possible
         flags = tuple(name for name in order if name in present)
         return Detection(
@@ -149,23 +159,40 @@ class Detector:
         tolerant = compiled.normaliser.tolerant(text)
         if tolerant == normalised:
             return set()
-        return {
-            m.category
-            for chunk, offset in _chunks(tolerant)
-            for m in self._matches(compiled, chunk, offset)
-            if m.status in (PRESENT, ASK)
-        }
+        return {m.category for m in self._all_matches(compiled, tolerant) if m.status in (PRESENT, ASK)}
 
-    def _recall(self, text: str) -> tuple[set[str], bool]:
-        """The categories the recall layer notices; on failure the emergency ones, and failed=True."""
+    def recall_model(self) -> Optional[RecallModel]:
+        """The recall layer, trained on first use with this detector's patterns marking the mentions."""
+        return get_model(self) if self._use_recall else None
+
+    def context_text(self, text: str) -> str:
+        """`text` as the recall layer's context head reads it: each pattern mention replaced."""
+        compiled = self.compiled()
+        normalised = compiled.normaliser.text(text)
+        return _masked(normalised, self._all_matches(compiled, normalised))
+
+    def sources(self) -> list[Path]:
+        """The pattern files that decide where the mentions are."""
+        path = self._path if self._path is not None else default_path()
+        return [path, path.with_name(LANGUAGE_FILE)]
+
+    def _recall(self, text: str, context: Optional[str]) -> tuple[set[str], bool, bool]:
+        """(categories the recall layer notices, whether it doubts the patterns' flags, failed), given
+        the message and, when the patterns flagged something, its `context` text. On failure: the
+        emergency categories, no doubt (the patterns still decide), and failed=True."""
         if not self._use_recall or not text.strip():
-            return set(), False
+            return set(), False, False
         try:
-            model = get_model()
-            return (set(model.possible(text)) if model is not None else set()), False
+            model = self.recall_model()
+            if model is None:
+                return set(), False, False
+            return set(model.possible(text)), context is not None and model.doubts(context), False
         except Exception as error:  # the patterns still decide; the emergencies are asked about
             logger.error("Red-flag recall layer failed: %s", type(error).__name__)
-            return set(EMERGENCY_CATEGORIES), True
+            return set(EMERGENCY_CATEGORIES), False, True
+
+    def _all_matches(self, compiled: "Compiled", normalised: str) -> list[Match]:
+        return [m for chunk, offset in _chunks(normalised) for m in self._matches(compiled, chunk, offset)]
 
     def _matches(self, compiled: "Compiled", text: str, offset: int) -> list[Match]:
         from bot.redflags.compiler import EXCLUDE
@@ -204,6 +231,19 @@ class Detector:
             )
             for d in decisions
         ]
+
+
+def _masked(normalised: str, matches: list[Match]) -> str:
+    """The normalised text with each match's span replaced by `MENTION` (overlaps merged)."""
+    pieces, last = [], 0
+    for start, end in sorted({(m.start, m.end) for m in matches}):
+        if start < last:
+            last = max(last, end)
+            continue
+        pieces += [normalised[last:start], f" {MENTION} "]
+        last = end
+    pieces.append(normalised[last:])
+    return "".join(pieces)
 
 
 def _as_text(value: object) -> str:

@@ -27,7 +27,7 @@ from typing import Callable, Optional, Sequence
 from spacy.tokens import Doc
 
 from bot.redflags.catalogue import ASK as ASK_OUTCOME
-from bot.redflags.catalogue import BEFORE_MENTION, IGNORE, NEAR_MENTION, Reading
+from bot.redflags.catalogue import BEFORE_MENTION, IGNORE, KEEP, NEAR_MENTION, Reading
 from bot.redflags.compiler import AFTER, BEFORE, EXCLUDE, FLAG, HYPOTHETICAL, READING, SCOPE_END, UNCERTAIN, Rule
 
 from bot.redflags.status import ASK, CONTEXT, EXCLUDED, NEGATED, PRESENT
@@ -160,7 +160,7 @@ class _Readings:
     def read(self, decision: Decision) -> Decision:
         if decision.status != PRESENT or not self._cues:
             return decision
-        flag, asking = decision.hit, None
+        flag, asking, keeping = decision.hit, None, None
         for cue in self._cues:
             if not self._applies(cue, flag):
                 continue
@@ -170,15 +170,23 @@ class _Readings:
                 return Decision(flag, CONTEXT, cue)
             if outcome == ASK_OUTCOME:
                 asking = asking or cue
-        return Decision(flag, ASK, asking) if asking else decision
+            if outcome == KEEP:
+                keeping = keeping or cue
+        if asking:
+            return Decision(flag, ASK, asking)
+        # Present, and the catalogue says so for this context ("kræft for 20 år siden"): the learned
+        # context reading must not overrule what a clinician wrote down.
+        return Decision(flag, PRESENT, keeping) if keeping else decision
 
     def _applies(self, cue: Hit, flag: Hit) -> bool:
         reading = cue.rule.reading
         assert reading is not None
         if reading.place == NEAR_MENTION:
             distance = max(0, flag.start - cue.end, cue.start - flag.end)
-            return distance <= reading.reach and self._sentences.open(
-                min(cue.start, flag.start), max(cue.end, flag.end) - 1
+            return (
+                distance <= reading.reach
+                and self._sentences.open(min(cue.start, flag.start), max(cue.end, flag.end) - 1)
+                and (cue.end > flag.start or self._reset_positions(reading).open(cue.end, flag.start))
             )
         scope = self._clauses if reading.place == BEFORE_MENTION else self._sentences
         # The cue starts before the mention and may run into it ("katten faldt").

@@ -6,6 +6,13 @@ missing æøå share most of their features with the right word) and word uni- a
 the messages in data/redflags/ (written in many voices; never the test or held-out files). What it
 finds is only ever `ask`: the bot asks the matching question, it never escalates on a guess.
 
+A second head, the context head, reads the words around a flag the patterns found. It sees the
+message with each pattern mention replaced by `MENTION`, so it learns context, not the flag words, and
+tells the patient's own flag now from a hard negative (someone else's illness, long ago, planned, a
+question, a figure of speech, an explanation). When it doubts, the flags become `ask`: context
+readings written as data cannot list every way of saying "my mother", "in 2009" or "what if". Its
+threshold lets at most `MAX_REAL_FLAGS_DOUBTED` of real flags become questions on held-back folds.
+
 Each sentence is scored on its own (a flag in the middle of a long story is not diluted by the rest),
 and a category is asked about when its best sentence reaches the category's threshold. The thresholds
 are chosen at training time by cross-validation, for a recall of `TARGET_RECALL` on held-back folds.
@@ -28,7 +35,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Optional, Protocol, Sequence
 
 import numpy as np
 import yaml
@@ -43,13 +50,17 @@ DATA_DIR = PROJECT_ROOT / "data" / "redflags"
 # Benign messages of every kind, from the Rasa training data (no red flag is ever an NLU example).
 NLU_DIR = PROJECT_ROOT / "data" / "nlu"
 CACHE_DIR = PROJECT_ROOT / "models"
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 
 CHAR_NGRAMS = (2, 5)
 WORD_NGRAMS = (1, 2)
 REGULARISATION_C = 4.0
 FOLDS = 5
 TARGET_RECALL = 0.88
+# Share of real flags (held-back folds) the context head may turn from an escalation into a question.
+MAX_REAL_FLAGS_DOUBTED = 0.01
+# What stands in for a pattern's mention in the context head's input.
+MENTION = "xflagx"
 # Thresholds stay inside these bounds whatever the folds say: low enough to ask, high enough to be quiet.
 THRESHOLD_BOUNDS = (0.12, 0.6)
 # Sentences shorter than this are joined to the next one ("nej." says nothing alone).
@@ -129,7 +140,9 @@ class RecallModel:
         words: _Space,
         intercepts: np.ndarray,
         thresholds: np.ndarray,
+        doubt_threshold: float = 0.0,
     ):
+        """The last column of the weights and intercepts is the context head ("a real flag")."""
         self.categories = tuple(categories)
         self._chars = chars
         self._words = words
@@ -137,6 +150,8 @@ class RecallModel:
         # A probability threshold as a threshold on the decision value (the logistic is monotone).
         self._cutoffs = np.log(thresholds / (1.0 - thresholds))
         self.thresholds = dict(zip(self.categories, thresholds.tolist()))
+        self.doubt_threshold = float(doubt_threshold)
+        self._doubt_cutoff = _logit(self.doubt_threshold)
 
     def probabilities(self, text: str) -> dict[str, float]:
         """The best sentence's probability per category, for reports and tuning."""
@@ -148,12 +163,25 @@ class RecallModel:
         values = self._decision(text)
         return tuple(name for name, value, cutoff in zip(self.categories, values, self._cutoffs) if value >= cutoff)
 
+    def real_flag_probability(self, context: str) -> float:
+        """How likely the mentions in `context` (a message with each mention replaced by `MENTION`)
+        are the patient's own red flag now."""
+        return 1.0 / (1.0 + math.exp(-self._value(prepare(context))[-1]))
+
+    def doubts(self, context: str) -> bool:
+        """True when the context head reads the mentions in `context` as someone else's, past,
+        planned or meant otherwise: the flags are then asked about instead of escalated."""
+        return bool(self._value(prepare(context))[-1] < self._doubt_cutoff)
+
     def _decision(self, text: str) -> np.ndarray:
+        """The best sentence's decision value per category (the context head left out)."""
         best = np.full(len(self.categories), -np.inf)
         for sentence in sentences(prepare(text)) or [""]:
-            value = self._chars.score(char_ngrams(sentence)) + self._words.score(word_ngrams(sentence))
-            best = np.maximum(best, value + self._intercepts)
+            best = np.maximum(best, self._value(sentence)[:-1])
         return best
+
+    def _value(self, prepared: str) -> np.ndarray:
+        return self._chars.score(char_ngrams(prepared)) + self._words.score(word_ngrams(prepared)) + self._intercepts
 
     def save(self, path: Path) -> None:
         """Write the folded model as one .npz file (atomically: several processes may train at once)."""
@@ -168,6 +196,7 @@ class RecallModel:
             "word_weights": self._words.weights,
             "intercepts": self._intercepts,
             "thresholds": np.array([self.thresholds[name] for name in self.categories]),
+            "doubt_threshold": np.array(self.doubt_threshold),
         }
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".npz")
         os.close(handle)
@@ -187,7 +216,14 @@ class RecallModel:
                 _Space({str(g): i for i, g in enumerate(data["word_grams"])}, data["word_idf"], data["word_weights"]),
                 data["intercepts"],
                 data["thresholds"],
+                float(data["doubt_threshold"]),
             )
+
+
+def _logit(probability: float) -> float:
+    if probability <= 0.0:
+        return -math.inf
+    return math.log(probability / (1.0 - probability))
 
 
 def _by_row(index: dict[str, int]) -> list[str]:
@@ -202,8 +238,12 @@ def _by_row(index: dict[str, int]) -> list[str]:
 
 @dataclass(frozen=True)
 class Example:
+    """A labelled message. `mentions_flag` is set for messages that speak of a red flag: True when it
+    is the patient's own (positive, mixed), False for a hard negative; None for the rest."""
+
     text: str
     flags: frozenset[str]
+    mentions_flag: Optional[bool] = None
 
 
 def training_files(data_dir: Path = DATA_DIR) -> list[Path]:
@@ -217,7 +257,9 @@ def load_examples(files: Iterable[Path], nlu_dir: Optional[Path] = NLU_DIR) -> l
     for path in files:
         for entry in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
             flags = frozenset(entry.get("flags") or []) & set(CATEGORY_NAMES)
-            examples.append(Example(str(entry["text"]), flags))
+            group = entry.get("group")
+            mentions = True if group in ("positive", "mixed") else False if group == "hard" else None
+            examples.append(Example(str(entry["text"]), flags, mentions))
     if nlu_dir is not None and nlu_dir.is_dir():
         for path in sorted(nlu_dir.glob("*.yml")):
             for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
@@ -228,12 +270,22 @@ def load_examples(files: Iterable[Path], nlu_dir: Optional[Path] = NLU_DIR) -> l
     return examples
 
 
-def fingerprint(files: Iterable[Path], nlu_dir: Optional[Path] = NLU_DIR) -> str:
+class ContextReader(Protocol):
+    """What finds the mentions the context head reads around: the red-flag patterns."""
+
+    def context_text(self, text: str) -> str:
+        """`text` with each mention replaced by `MENTION`."""
+
+    def sources(self) -> list[Path]:
+        """The files that decide where the mentions are (for the cache's fingerprint)."""
+
+
+def fingerprint(files: Iterable[Path], nlu_dir: Optional[Path] = NLU_DIR, sources: Iterable[Path] = ()) -> str:
     """A hash of everything that shapes the model, for the cache file's name."""
     digest = hashlib.sha256(FORMAT_VERSION.encode())
     digest.update(Path(__file__).read_bytes())
     nlu_files = sorted(nlu_dir.glob("*.yml")) if nlu_dir is not None and nlu_dir.is_dir() else []
-    for path in [*files, *nlu_files]:
+    for path in [*files, *nlu_files, *sources]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -242,19 +294,35 @@ def fingerprint(files: Iterable[Path], nlu_dir: Optional[Path] = NLU_DIR) -> str
 # --- Training --------------------------------------------------------------------------------------
 
 
-def train(examples: Sequence[Example], categories: Sequence[str] = CATEGORY_NAMES) -> RecallModel:
-    """Fit the vectorisers and one classifier per category; choose thresholds by cross-validation."""
+def train(
+    examples: Sequence[Example],
+    categories: Sequence[str] = CATEGORY_NAMES,
+    context_text: Callable[[str], str] = lambda text: text,
+) -> RecallModel:
+    """Fit the vectorisers, one classifier per category and the context head (on the messages that
+    mention a flag, as `context_text` gives them); choose thresholds by cross-validation."""
     texts = [prepare(example.text) for example in examples]
     labels = np.array([[name in example.flags for name in categories] for example in examples], dtype=bool)
-    thresholds = np.array([_threshold(texts, labels[:, column]) for column in range(len(categories))])
+    thresholds = np.array([_threshold(texts, labels[:, column], TARGET_RECALL) for column in range(len(categories))])
+    mentioning = [example for example in examples if example.mentions_flag is not None]
+    contexts = [prepare(context_text(example.text)) for example in mentioning]
+    real = np.array([bool(example.mentions_flag) for example in mentioning], dtype=bool)
+    doubt_threshold = _threshold(contexts, real, 1.0 - MAX_REAL_FLAGS_DOUBTED, floor=0.0)
     chars, words = _vectorisers()
-    matrix = _fit(chars, words, texts)
+    matrix = _fit(chars, words, [*texts, *contexts])
     coefficients, intercepts = [], []
-    for column in range(len(categories)):
-        classifier = _classifier().fit(matrix, labels[:, column])
+    fits = [(matrix[: len(texts)], labels[:, column]) for column in range(len(categories))]
+    if real.any() and not real.all():
+        fits.append((matrix[len(texts) :], real))
+    for rows, column_labels in fits:
+        classifier = _classifier().fit(rows, column_labels)
         coefficients.append(classifier.coef_[0])
         intercepts.append(classifier.intercept_[0])
-    weights = np.vstack(coefficients).T  # rows: features, columns: categories
+    if len(fits) == len(categories):  # no hard negatives to learn from: the context head never doubts
+        coefficients.append(np.zeros_like(coefficients[0]))
+        intercepts.append(0.0)
+        doubt_threshold = 0.0
+    weights = np.vstack(coefficients).T  # rows: features, columns: categories, then the context head
     split = len(chars.vocabulary_)
     return RecallModel(
         categories,
@@ -262,6 +330,7 @@ def train(examples: Sequence[Example], categories: Sequence[str] = CATEGORY_NAME
         _Space(dict(words.vocabulary_), words.idf_, weights[split:]),
         np.array(intercepts),
         thresholds,
+        doubt_threshold,
     )
 
 
@@ -292,12 +361,12 @@ def _classifier() -> Any:
     return LogisticRegression(C=REGULARISATION_C, class_weight="balanced", max_iter=2000)
 
 
-def _threshold(texts: Sequence[str], positive: np.ndarray) -> float:
-    """The highest probability threshold that still finds TARGET_RECALL of the held-back positives."""
+def _threshold(texts: Sequence[str], positive: np.ndarray, recall: float, floor: float = THRESHOLD_BOUNDS[0]) -> float:
+    """The highest probability threshold that still finds `recall` of the held-back positives."""
     from sklearn.model_selection import StratifiedKFold
 
-    if positive.sum() < FOLDS:
-        return THRESHOLD_BOUNDS[0]
+    if positive.sum() < FOLDS or (~positive).sum() < FOLDS:
+        return floor
     scores = np.zeros(len(texts))
     for train_rows, test_rows in StratifiedKFold(FOLDS, shuffle=True, random_state=1).split(texts, positive):
         chars, words = _vectorisers()
@@ -305,9 +374,8 @@ def _threshold(texts: Sequence[str], positive: np.ndarray) -> float:
         x_test = _transform(chars, words, [texts[i] for i in test_rows])
         scores[test_rows] = _classifier().fit(x_train, positive[train_rows]).predict_proba(x_test)[:, 1]
     found = np.sort(scores[positive])
-    cutoff = found[int(math.floor((1.0 - TARGET_RECALL) * len(found)))]
-    low, high = THRESHOLD_BOUNDS
-    return float(min(high, max(low, cutoff)))
+    cutoff = found[int(math.floor((1.0 - recall) * len(found)))]
+    return float(min(THRESHOLD_BOUNDS[1], max(floor, cutoff)))
 
 
 # --- The process-wide model ---------------------------------------------------------------------------
@@ -316,26 +384,26 @@ _models: dict[Path, Optional[RecallModel]] = {}
 _lock = threading.Lock()
 
 
-def get_model(data_dir: Path = DATA_DIR, cache_dir: Path = CACHE_DIR) -> Optional[RecallModel]:
+def get_model(reader: ContextReader, data_dir: Path = DATA_DIR, cache_dir: Path = CACHE_DIR) -> Optional[RecallModel]:
     """The model for the data at `data_dir`, loaded once per process: from the cache, else trained
     now and cached. None when there is no training data (the patterns then decide alone). Like the
-    Rasa model, a change of the training data shows after a restart, not on the next message."""
+    Rasa model, a change of the training data or the patterns shows after a restart."""
     if data_dir in _models:
         return _models[data_dir]
     with _lock:
         if data_dir not in _models:
-            _models[data_dir] = _load_or_train(training_files(data_dir), cache_dir)
+            _models[data_dir] = _load_or_train(training_files(data_dir), cache_dir, reader)
     return _models[data_dir]
 
 
-def _load_or_train(files: list[Path], cache_dir: Path) -> Optional[RecallModel]:
+def _load_or_train(files: list[Path], cache_dir: Path, reader: ContextReader) -> Optional[RecallModel]:
     if not files:
         return None
-    path = cache_dir / f"redflags-recall-{fingerprint(files)}.npz"
+    path = cache_dir / f"redflags-recall-{fingerprint(files, sources=reader.sources())}.npz"
     if path.exists():
         return RecallModel.load(path)
     logger.info("Training the red-flag recall layer on %d files", len(files))
-    model = train(load_examples(files))
+    model = train(load_examples(files), context_text=reader.context_text)
     model.save(path)
     for old in cache_dir.glob("redflags-recall-*.npz"):
         if old != path:

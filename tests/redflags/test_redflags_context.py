@@ -9,6 +9,7 @@ import pytest
 
 from bot.redflags import Detector, detect
 from bot.redflags.catalogue import EMERGENCY_CATEGORIES
+from bot.redflags.recall import MENTION
 
 
 @pytest.mark.parametrize(
@@ -85,3 +86,48 @@ def test_detector_failure_asks_the_emergency_questions(tmp_path: Path):
     assert result.failed
     assert result.ask == EMERGENCY_CATEGORIES
     assert result.flags == ()
+
+
+class _DoubtingModel:
+    """A recall layer whose context head doubts every flag and notices nothing itself."""
+
+    def possible(self, text: str) -> tuple[str, ...]:
+        return ()
+
+    def doubts(self, context: str) -> bool:
+        return True
+
+
+class _DetectorWithDoubt(Detector):
+    def recall_model(self):
+        return _DoubtingModel()
+
+
+def test_a_flag_the_context_head_doubts_is_asked_about_not_escalated():
+    result = _DetectorWithDoubt().detect("jeg har feber og kan ikke tisse")
+    assert result.flags == ()
+    assert result.ask == ("bladder_bowel", "infection")
+
+
+def test_a_flag_the_catalogue_keeps_in_its_context_is_never_doubted():
+    result = _DetectorWithDoubt().detect("jeg havde brystkræft for 12 år siden")
+    assert result.flags == ("cancer",)
+    assert "også med «for 12 år siden»" in result.matches[0].explain()
+
+
+def test_the_context_head_reads_the_message_with_each_mention_replaced():
+    context = Detector().context_text("jeg har feber og kan ikke tisse")
+    assert context.split() == ["jeg", "har", MENTION, "og", MENTION]
+
+
+def test_the_trained_context_head_doubts_a_figure_of_speech_the_patterns_read_as_a_flag():
+    text = "min ryg føles som en 90-årig med knogleskørhed, haha, men jeg er kun 25"
+    assert Detector(use_recall=False).detect(text).flags == ("fracture_risk",)
+    result = detect(text)
+    assert result.flags == ()
+    assert result.ask == ("fracture_risk",)
+
+
+def test_a_time_long_ago_does_not_reach_past_now():
+    result = detect("jeg fik fjernet en kræftknude sidste år, og nu har jeg tabt 6 kilo uden grund")
+    assert "weight_loss" in result.flags

@@ -2,9 +2,9 @@
 who saw only DESIGN.md's category table, never the patterns or the training data. Never tune on it;
 its misses are not to be read while changing the detector (retire it into data/redflags/ instead).
 
-The issue's targets are checked where they are met today (emergencies caught, benign messages asked
-about). Where they are not yet met (every category caught ≥ 99 %, benign and hard negatives escalated
-≤ 3 %), the test holds the level measured on 2026-12-01 as a floor, so nothing slips back; see
+The issue's targets are checked where they are met today (emergencies caught, benign and hard
+negatives escalated, benign messages asked about). Where one is not yet met (every category caught
+≥ 99 %), the test holds the level measured on 2026-12-01 as a floor, so nothing slips back; see
 tests/redflags/ROUNDS.md for the figures and the gap.
 """
 
@@ -13,13 +13,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.redflags import detect
-from bot.redflags.evaluate import MAX_ASKED_BENIGN, MIN_EMERGENCY_CAUGHT, evaluate, load_testset
+from bot.redflags.evaluate import (
+    MAX_ASKED_BENIGN,
+    MAX_ESCALATED_NEGATIVES,
+    MIN_EMERGENCY_CAUGHT,
+    evaluate,
+    load_testset,
+)
 
 HELDOUT = Path(__file__).with_name("heldout.yml")
 
-# Floors below the issue's targets (MIN_CAUGHT 99 %, MAX_ESCALATED_NEGATIVES 3 %): raise, never lower.
+# A floor below the issue's target (MIN_CAUGHT 99 %): raise, never lower.
 CAUGHT_FLOOR = 0.96
-ESCALATED_NEGATIVES_CEILING = 0.09
 
 
 def test_heldout_file_is_large_and_covers_every_category_and_kind():
@@ -30,10 +35,10 @@ def test_heldout_file_is_large_and_covers_every_category_and_kind():
         assert sum(name in item.flags for item in items) >= 25, name
 
 
-def test_detector_on_the_heldout_file_catches_every_emergency_and_holds_its_floors():
+def test_detector_on_the_heldout_file_catches_every_emergency_escalates_few_negatives_and_holds_its_floor():
     report = evaluate(load_testset(HELDOUT), detect)
     summary = report.format().split("\nFailures")[0]
     assert report.emergency_caught >= MIN_EMERGENCY_CAUGHT, summary
     assert report.asked_benign <= MAX_ASKED_BENIGN, summary
     assert min(report.caught.values()) >= CAUGHT_FLOOR, summary
-    assert report.escalated_negatives <= ESCALATED_NEGATIVES_CEILING, summary
+    assert report.escalated_negatives <= MAX_ESCALATED_NEGATIVES, summary
