@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
-YES = "yes"
-NO = "no"
-UNSURE = "unsure"
-ANSWERS: tuple[str, ...] = (YES, NO, UNSURE)
+from typing import Final, Literal
+
+Answer = Literal["yes", "no", "unsure"]
+
+YES: Final = "yes"
+NO: Final = "no"
+UNSURE: Final = "unsure"
+ANSWERS: tuple[Answer, ...] = (YES, NO, UNSURE)

@@ -67,8 +67,9 @@ def get_lemma_table() -> Any:
         nlp = get_nlp()
         with _lock:
             if _lemma_table is None:
-                if "lemmatizer" in nlp.pipe_names and nlp.get_pipe("lemmatizer").lookups.has_table("lemma_lookup"):
-                    _lemma_table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+                lemmatizer: Any = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+                if lemmatizer is not None and lemmatizer.lookups.has_table("lemma_lookup"):
+                    _lemma_table = lemmatizer.lookups.get_table("lemma_lookup")
                 else:
                     from spacy.lookups import load_lookups
 

@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Mapping, Optional, Sequence
 from bot.answers import ANSWERS, NO, UNSURE, YES  # noqa: F401 - ANSWERS re-exported with the answers
 from bot.quoting import shorten
 from bot.routing import ROUTES
-from bot.triage import EMERGENCY, URGENT, level_for_flags, most_severe
+from bot.triage import EMERGENCY, URGENT, Level, level_for_flags, most_severe
 
 # Intents that are answers to a yes/no question (button payloads /affirm, /deny, /dont_know).
 ANSWER_INTENTS: dict[str, str] = {"affirm": YES, "deny": NO, "dont_know": UNSURE}
@@ -468,7 +468,7 @@ def possible_flags_to_ask(
     return list(dict.fromkeys(asks))
 
 
-def escalation_level(progress: Progress, level_of: Mapping[str, str], escalated: str) -> str:
+def escalation_level(progress: Progress, level_of: Mapping[str, Level], escalated: Level) -> Level:
     """How far the consultation has escalated: the escalation so far and every "ja". Unsure answers
     count only in the result (the screening goes on after them)."""
     yes = [c for c, a in progress.answers.items() if a == YES]
@@ -625,8 +625,8 @@ def advance(
     read: bool,
     queue: bool,
     categories: Sequence[str],
-    level_of: Mapping[str, str],
-    escalated: str,
+    level_of: Mapping[str, Level],
+    escalated: Level,
     escalated_flags: Iterable[str] = (),
     today: Optional[dt.date] = None,
 ) -> Outcome:
@@ -645,7 +645,7 @@ def advance(
     def not_understood() -> None:
         nonlocal progress, duration
         question = DURATION_QUESTION if asking == DURATION else category
-        if question != DURATION_QUESTION and question not in categories:
+        if question is None or (question != DURATION_QUESTION and question not in categories):
             notes.append(NOTE_ANSWER_UNCLEAR)
             return
         step = record_unclear(progress, question)
@@ -663,11 +663,11 @@ def advance(
     )
     if reading.kind == DURATION and asking != ANSWER:
         duration = reading.value
-    elif reading.kind == ANSWER and category in categories:
+    elif reading.kind == ANSWER and category is not None and category in categories:
         progress = record_answer(progress, category, reading.value or UNSURE).progress
     elif reading.kind in (VAGUE, NOT_UNDERSTOOD) and asking is not None:
         not_understood()
-    elif about_the_question:
+    elif about_the_question and category is not None:
         # Words that may be about the very question asked, but no answer to it: ask once more,
         # quoting them; the next time it is set aside like any answer not understood.
         step = record_unclear(progress, category)

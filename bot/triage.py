@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from typing import Final, Iterable, Literal, Mapping
 
 from bot.answers import UNSURE, YES
 
-EMERGENCY = "emergency"
-URGENT = "urgent"
-NONE = "none"
+Level = Literal["none", "urgent", "emergency"]
+
+EMERGENCY: Final = "emergency"
+URGENT: Final = "urgent"
+NONE: Final = "none"
 
 # Lowest to highest; emergency outranks urgent.
-LEVELS: tuple[str, ...] = (NONE, URGENT, EMERGENCY)
-_RANK = {level: rank for rank, level in enumerate(LEVELS)}
+LEVELS: tuple[Level, ...] = (NONE, URGENT, EMERGENCY)
+_RANK: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS)}
 
 
-def most_severe(levels: Iterable[str]) -> str:
+def parse_level(value: object, default: Level = NONE) -> Level:
+    """`value` as a level when it is one (a slot, a stored event), else `default`."""
+    return LEVELS[LEVELS.index(value)] if value in LEVELS else default  # type: ignore[arg-type]
+
+
+def most_severe(levels: Iterable[Level]) -> Level:
     """The highest of the given levels, `none` when there are none."""
     return max(levels, key=_RANK.__getitem__, default=NONE)
 
 
-def level_for_flags(flags: Iterable[str], level_of: Mapping[str, str]) -> str:
+def level_for_flags(flags: Iterable[str], level_of: Mapping[str, Level]) -> Level:
     """The triage level of a set of red-flag categories, given each category's level.
 
     An unknown category counts as urgent: when in doubt, escalate.
@@ -28,13 +35,13 @@ def level_for_flags(flags: Iterable[str], level_of: Mapping[str, str]) -> str:
     return most_severe(level_of.get(flag, URGENT) for flag in flags)
 
 
-def level_for_answers(answers: Mapping[str, str], level_of: Mapping[str, str]) -> str:
+def level_for_answers(answers: Mapping[str, str], level_of: Mapping[str, Level]) -> Level:
     """The triage level of the screening answers (category -> "yes" | "no" | "unsure").
 
     "yes" counts with the category's level; "unsure" (a second "ved ikke") counts as urgent, so
     not knowing is never read as "no" (DESIGN.md invariant 4).
     """
-    levels = []
+    levels: list[Level] = []
     for category, answer in answers.items():
         if answer == YES:
             levels.append(level_of.get(category, URGENT))

@@ -1,7 +1,7 @@
 """The content team's texts as the bot uses them: `get_store()` and the types it returns."""
 
 from bot.content.regions import Region
-from bot.content.reloading import ContentError
+from bot.reloading import ContentError
 from bot.content.store import Store, get_store
 from bot.content.texts import Source, Text
 

@@ -14,7 +14,7 @@ from bot.content.lix import MAX_LIX, Readability, lix, readability
 from bot.content.markdown import plain_units
 from bot.content.placeholders import examples, fill
 from bot.content.regions import parse_regions
-from bot.content.reloading import ContentError
+from bot.reloading import ContentError
 from bot.content.store import REGIONS_FILE, TEXTS_DIR
 from bot.content.texts import PENDING_REVIEW, Problem, Text, display_path, validate_text
 from bot.redflags.catalogue import CATALOGUE_FILE, CATEGORY_NAMES, TEXT_FIELDS, parse_catalogue

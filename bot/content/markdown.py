@@ -42,7 +42,8 @@ class Block:
 def blocks(body: str) -> list[Block]:
     """Split a body into blocks: blank lines end a block, a heading is always its own block."""
     result: list[Block] = []
-    kind, lines, start = "", [], 0
+    lines: list[str] = []
+    kind, start = "", 0
 
     def flush() -> None:
         nonlocal kind, lines

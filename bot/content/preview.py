@@ -12,7 +12,7 @@ from bot.content.check import text_readability
 from bot.content.markdown import BOLD_RE, LIST_ITEM_RE, chat_messages
 from bot.content.placeholders import PLACEHOLDERS, fill, static_defaults
 from bot.content.regions import Region, laegevagt_list, parse_regions
-from bot.content.reloading import ContentError
+from bot.reloading import ContentError
 from bot.content.store import REGIONS_FILE, TEXTS_DIR
 from bot.content.texts import Text, validate_text
 from bot import routing

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import yaml
 
-from bot.content.reloading import ContentError
+from bot.reloading import ContentError
 from bot.content.texts import display_path
 
 REGION_KEYS: tuple[str, ...] = ("hovedstaden", "sjaelland", "syddanmark", "midtjylland", "nordjylland")

@@ -15,7 +15,7 @@ from typing import Optional
 import yaml
 
 from bot.content.placeholders import PLACEHOLDERS, find_placeholders
-from bot.content.reloading import ContentError
+from bot.reloading import ContentError
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)

@@ -8,14 +8,14 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Final, Iterable, Literal, Optional
 
 import yaml
 
-from bot.content.reloading import ContentError, Reloading
+from bot.reloading import ContentError, Reloading
 from bot.redflags.syntax import NUMBER, Choice, Phrase, PhraseError, clean, parse_phrase
 from bot.settings import get_settings
-from bot.triage import EMERGENCY, URGENT
+from bot.triage import EMERGENCY, URGENT, Level
 
 logger = logging.getLogger(__name__)
 
@@ -41,15 +41,17 @@ TEXT_FIELDS = ("question", "why", "simpler")
 DEFAULT_REACH = 6
 
 # What a context reading does to a mention it applies to (DESIGN.md "Understanding free text").
-ASK = "ask"  # possible flag: ask the category's question at once
-IGNORE = "ignore"  # not a flag for this patient now
-KEEP = "flag"  # the reading changes nothing: still a flag (earlier cancer is a flag however long ago)
-OUTCOMES = (ASK, IGNORE, KEEP)
+Outcome = Literal["ask", "ignore", "flag"]
+ASK: Final = "ask"  # possible flag: ask the category's question at once
+IGNORE: Final = "ignore"  # not a flag for this patient now
+KEEP: Final = "flag"  # the reading changes nothing: still a flag (earlier cancer is a flag however long ago)
+OUTCOMES: tuple[Outcome, ...] = (ASK, IGNORE, KEEP)
 # Where a reading's cue must stand: before the mention in the same clause, or near it in the sentence.
-BEFORE_MENTION = "before"
-SENTENCE_BEFORE = "sentence_before"  # before the mention anywhere in the same sentence
-NEAR_MENTION = "near"
-PLACES = (BEFORE_MENTION, SENTENCE_BEFORE, NEAR_MENTION)
+Place = Literal["before", "sentence_before", "near"]
+BEFORE_MENTION: Final = "before"
+SENTENCE_BEFORE: Final = "sentence_before"  # before the mention anywhere in the same sentence
+NEAR_MENTION: Final = "near"
+PLACES: tuple[Place, ...] = (BEFORE_MENTION, SENTENCE_BEFORE, NEAR_MENTION)
 
 
 @dataclass(frozen=True)
@@ -65,13 +67,13 @@ class Pattern:
 @dataclass(frozen=True)
 class Category:
     name: str
-    level: str
+    level: Level
     question: str
     why: str
     simpler: str
     patterns: tuple[Pattern, ...]
     exclude: tuple[Pattern, ...] = ()
-    context: dict[str, str] = field(default_factory=dict)
+    context: dict[str, Outcome] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,8 @@ class Reading:
     cue phrases, where they must stand relative to a mention, and what they do to it by default."""
 
     name: str
-    outcome: str
-    place: str
+    outcome: Outcome
+    place: Place
     reach: int
     cues: tuple[Pattern, ...]
     resets: frozenset[str] = frozenset()  # words between cue and mention that cancel the reading
@@ -107,9 +109,9 @@ class Language:
 class Catalogue:
     categories: dict[str, Category]
     language: Language
-    level_of: dict[str, str]
+    level_of: dict[str, Level]
 
-    def outcome(self, category: str, reading: str) -> str:
+    def outcome(self, category: str, reading: str) -> Outcome:
         """What `reading` does to a mention of `category`: the category's own rule, else the default."""
         own = self.categories[category].context.get(reading) if category in self.categories else None
         if own:
@@ -127,7 +129,7 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
-def _construct_str(loader: _Loader, node: yaml.Node) -> _Located:
+def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> _Located:
     value = _Located(loader.construct_scalar(node))
     value.line = node.start_mark.line + 1
     return value
@@ -219,7 +221,7 @@ def _parse_category(path: Path, name: str, entry: Any, language: Language) -> Ca
     return Category(name, level, texts["question"], texts["why"], texts["simpler"], patterns, exclude, context)
 
 
-def _parse_category_context(where: str, items: Any, language: Language) -> dict[str, str]:
+def _parse_category_context(where: str, items: Any, language: Language) -> dict[str, Outcome]:
     known = [reading.name for reading in language.readings]
     if not isinstance(items, dict):
         raise ContentError(f"{where}: skriv læsning: ask, ignore eller flag, fx 'long_ago: ignore'.")
@@ -228,7 +230,7 @@ def _parse_category_context(where: str, items: Any, language: Language) -> dict[
             raise ContentError(f"{where}: ukendt læsning '{reading}'. Brug en af: {', '.join(known)}.")
         if outcome not in OUTCOMES:
             raise ContentError(f"{where}: '{reading}' skal være 'ask', 'ignore' eller 'flag', ikke '{outcome}'.")
-    return {str(reading): str(outcome) for reading, outcome in items.items()}
+    return {str(reading): OUTCOMES[OUTCOMES.index(outcome)] for reading, outcome in items.items()}
 
 
 def _parse_patterns(path: Path, field: str, items: Any, language: Optional[Language]) -> tuple[Pattern, ...]:

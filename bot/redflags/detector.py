@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Optional
 from bot.nlp import detector_disabled, get_lemma_table, get_nlp
 from bot.redflags.catalogue import EMERGENCY_CATEGORIES, LANGUAGE_FILE, default_path, get_catalogue
 from bot.redflags.recall import MENTION, RecallModel, get_model
-from bot.redflags.status import ASK, CONTEXT, EXCLUDED, NEGATED, PRESENT
-from bot.triage import NONE, level_for_flags
+from bot.redflags.status import ASK, CONTEXT, EXCLUDED, NEGATED, PRESENT, Status
+from bot.triage import NONE, Level, level_for_flags
 
 if TYPE_CHECKING:
     from bot.redflags.compiler import Compiled
@@ -41,7 +41,7 @@ class Match:
     text: str
     start: int
     end: int
-    status: str
+    status: Status
     pattern: str
     line: int
     because: Optional[str] = None
@@ -71,7 +71,7 @@ class Detection:
 
     flags: tuple[str, ...] = ()
     negated: tuple[str, ...] = ()
-    level: str = NONE
+    level: Level = NONE
     matches: tuple[Match, ...] = field(default=(), repr=False)
     failed: bool = False
     ask: tuple[str, ...] = ()
@@ -112,6 +112,8 @@ class Detector:
         with self._lock:
             stale = self._compiled is None or self._compiled.catalogue is not catalogue
             if stale and catalogue is not self._uncompilable:
+                # spaCy loads with the compiler, on first use: the action server imports this
+                # package for the catalogue alone.
                 from bot.redflags.compiler import compile_catalogue
 
                 try:
@@ -121,7 +123,9 @@ class Detector:
                         raise
                     self._uncompilable = catalogue  # retried when the files change again
                     logger.error("Red-flag patterns not recompiled, keeping the last good ones: %s", error)
-            return self._compiled
+            compiled = self._compiled
+        assert compiled is not None  # a first compile that fails raises above
+        return compiled
 
     def _detect(self, text: str) -> Detection:
         compiled = self.compiled()

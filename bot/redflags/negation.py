@@ -30,7 +30,7 @@ from bot.redflags.catalogue import ASK as ASK_OUTCOME
 from bot.redflags.catalogue import BEFORE_MENTION, IGNORE, KEEP, NEAR_MENTION, Reading
 from bot.redflags.compiler import AFTER, BEFORE, EXCLUDE, FLAG, HYPOTHETICAL, READING, SCOPE_END, UNCERTAIN, Rule
 
-from bot.redflags.status import ASK, CONTEXT, EXCLUDED, NEGATED, PRESENT
+from bot.redflags.status import ASK, CONTEXT, EXCLUDED, NEGATED, PRESENT, Status
 
 # What a reading does to a category's mention: "ask" or "ignore".
 Outcome = Callable[[str, str], str]
@@ -52,7 +52,7 @@ class Hit:
 @dataclass(frozen=True)
 class Decision:
     hit: Hit
-    status: str
+    status: Status
     because: Optional[Hit] = None
 
 

@@ -165,7 +165,8 @@ def _candidates(word: str) -> list[str]:
 
 
 def _choices(word: str, letters: bool) -> list[tuple[str, ...]]:
-    choices, i = [], 0
+    choices: list[tuple[str, ...]] = []
+    i = 0
     while i < len(word):
         pair = word[i : i + 2]
         if pair in _DIGRAPHS:

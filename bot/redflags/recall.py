@@ -93,7 +93,7 @@ def sentences(text: str) -> list[str]:
 
 def char_ngrams(text: str) -> list[str]:
     """scikit-learn's `char_wb` n-grams of `text`: each word padded with a space, n from 2 to 5."""
-    grams = []
+    grams: list[str] = []
     low, high = CHAR_NGRAMS
     for word in text.split():
         padded = f" {word} "

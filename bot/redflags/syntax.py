@@ -131,7 +131,9 @@ def parse_phrase(text: str) -> Phrase:
 
 def _split_slots(text: str) -> list[str]:
     """Split on spaces outside parentheses."""
-    slots, current, depth = [], [], 0
+    slots: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         if char == "(":
             depth += 1

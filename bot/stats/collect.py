@@ -17,7 +17,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 import sqlalchemy as sa
 
-from bot.triage import LEVELS, NONE, most_severe
+from bot.triage import LEVELS, NONE, most_severe, parse_level
 
 EVENTS_TABLE = "events"
 TIMEZONE = "Europe/Copenhagen"
@@ -159,7 +159,7 @@ def _read_bot(consultation: Consultation, data: dict[str, Any]) -> None:
     if not isinstance(custom, dict):
         return
     if custom.get("triage") in LEVELS:
-        consultation.level = most_severe([consultation.level or NONE, custom["triage"]])
+        consultation.level = most_severe([parse_level(consultation.level), parse_level(custom["triage"])])
         consultation.flags.update(f for f in custom.get("flags") or [] if isinstance(f, str))
     if isinstance(custom.get("content_id"), str):
         consultation.content_ids.add(custom["content_id"])

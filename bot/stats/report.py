@@ -209,7 +209,7 @@ def outcomes_chart(days: list[dict[str, Any]]) -> str:
     ]
     for index, day in enumerate(days):
         x = left + index * step + (step - bar) / 2
-        y = top + inner
+        y = float(top + inner)
         for level in reversed(OUTCOME_ORDER):
             value = day["outcomes"][level]
             size = _height(value) / highest * inner

@@ -8,7 +8,7 @@ import pytest
 from actions import common, phrases
 from actions.content import ActionAcknowledge, ActionAnswer
 from bot import routing
-from bot.content.reloading import ContentError
+from bot.reloading import ContentError
 from tests.actions.conftest import make_tracker
 from tests.e2e.conftest import assert_no_reassurance
 

@@ -7,7 +7,7 @@ import pytest
 from actions import common
 from actions.triage import ActionEscalate, ActionTriage
 from bot import routing
-from bot.content.reloading import ContentError
+from bot.reloading import ContentError
 from tests.actions.conftest import make_tracker
 
 HOVEDSTADEN = {"clinic": {"name": "Lægehuset Vestergade", "phone": "12 34 56 78", "region": "hovedstaden"}}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.reloading import ContentError
+from bot.reloading import ContentError
 from bot.redflags import Detector, get_catalogue, parse_catalogue
 from bot.redflags.catalogue import CATALOGUE_FILE, CATEGORY_NAMES, LANGUAGE_FILE, last_error
 from bot.settings import PROJECT_ROOT
