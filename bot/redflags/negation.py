@@ -10,8 +10,8 @@ A present mention is then read in its context (content/redflags-language.yml, `c
 someone else before it in the same clause ("min søn har feber"), of long ago or planned near it ("i
 2009", "skal have"), a question, a figure of speech or a harmless explanation. Each reading makes the
 mention `ask` (possible: ask the question) or `context` (ruled out), or leaves it a flag, as the
-category says; "ignore" wins over "ask". A cue right after a negation says the opposite ("uden
-diæt") and is not read. A first-person word between a someone-else cue and the mention ("min søn siger at
+category says; "ignore" wins over "ask". A cue at most three words after a negation says the
+opposite ("uden diæt", "har ikke været på kur") and is not read. A first-person word between a someone-else cue and the mention ("min søn siger at
 jeg har feber") gives the mention back to the patient.
 
 A clause ends at . ! ? ; (and new lines), at a scope_end word ("men", "selvom"), and at a comma or
@@ -106,9 +106,19 @@ def decide(
         after=[c for c in by_kind.get(AFTER, []) if not _touches(c, inert)],
         clauses=clauses,
     )
-    negated_cues = {hit.end for hit in by_kind.get(BEFORE, [])}
-    readings = _Readings(doc, [c for c in by_kind.get(READING, []) if c.start not in negated_cues], clauses, outcome)
+    # A reading's cue just after a negation is denied, not read: "uden diæt", "har ikke været på kur".
+    negation_ends = [hit.end for hit in by_kind.get(BEFORE, [])]
+    cues = [
+        cue
+        for cue in by_kind.get(READING, [])
+        if not any(0 <= cue.start - end <= NEGATED_CUE_GAP and clauses.open(end, cue.start) for end in negation_ends)
+    ]
+    readings = _Readings(doc, cues, clauses, outcome)
     return [readings.read(context.decide(flag)) for flag in flags]
+
+
+# Words that may stand between a negation and the reading's cue it denies ("ikke været på kur").
+NEGATED_CUE_GAP = 3
 
 
 def _touches(hit: Hit, tokens: set[int]) -> bool:

@@ -131,3 +131,22 @@ def test_the_trained_context_head_doubts_a_figure_of_speech_the_patterns_read_as
 def test_a_time_long_ago_does_not_reach_past_now():
     result = detect("jeg fik fjernet en kræftknude sidste år, og nu har jeg tabt 6 kilo uden grund")
     assert "weight_loss" in result.flags
+
+
+@pytest.mark.parametrize(
+    "text, flag, not_flag",
+    [
+        ("i løbet af de seneste tre måneder har jeg haft et ufrivilligt vægttab på 8 kg", "weight_loss", None),
+        ("jeg har svært ved at få strålen i gang, og den er helt tynd", "bladder_bowel", "cancer"),
+        ("jeg har for første gang i mit liv oplevet ufrivillig vandladning", "bladder_bowel", None),
+        ("det føltes som om noget knækkede i ryggen da jeg hostede", "fracture_risk", None),
+    ],
+)
+def test_everyday_phrases_around_a_flag_do_not_hide_it_or_invent_another(text: str, flag: str, not_flag: str | None):
+    result = detect(text)
+    assert flag in result.flags
+    assert not_flag is None or not_flag not in result.flags + result.ask
+
+
+def test_a_reading_denied_a_few_words_after_a_negation_is_not_read():
+    assert "weight_loss" in detect("jeg har tabt 7 kilo og har ikke været på kur").flags
