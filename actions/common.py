@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import phrases
 from bot import handover, routing, safety, screening
 from bot.content import get_store
+from bot.intents import DETECTOR_INTENTS
 from bot.redflags.catalogue import get_catalogue
 from bot.rasa.detection import DETECTION_KEY
 from bot.settings import get_settings
@@ -132,6 +133,22 @@ def contact(tracker: Tracker) -> safety.Contact:
     return safety.Contact(place["name"], place["phone"], place["region"], phone)
 
 
+def utter_text(dispatcher: CollectingDispatcher, messages: Iterable[str], custom: Optional[dict[str, Any]] = None) -> None:
+    """Send chat messages and a custom payload after them as one bot event.
+
+    Rasa's REST channel sends a text one message per paragraph ("\n\n") and the custom payload
+    after it, so the patient gets the same messages as from one event each, while the stored
+    conversation gets one event instead of several.
+    """
+    dispatcher.utter_message(text="\n\n".join(m.strip() for m in messages) or None, json_message=custom)
+
+
+def changed_slots(tracker: Tracker, values: dict[str, Any]) -> list[EventType]:
+    """SlotSet events for the values that differ from the tracker's: an unchanged slot set again
+    only makes the conversation longer to store, load and send to the action server."""
+    return [SlotSet(name, value) for name, value in values.items() if tracker.get_slot(name) != value]
+
+
 def send_content(
     dispatcher: CollectingDispatcher,
     text_id: str,
@@ -147,9 +164,7 @@ def send_content(
     """
     messages = get_store().messages(text_id, values)
     shown = messages if whole else messages[:1]
-    for message in shown:
-        dispatcher.utter_message(text=message)
-    dispatcher.utter_message(json_message={"content_id": text_id})
+    utter_text(dispatcher, shown, {"content_id": text_id})
     if len(messages) > len(shown):
         return {"id": text_id, "next": len(shown)}
     return None
@@ -179,13 +194,7 @@ def send_escalation(
     except Exception as error:  # noqa: BLE001 - never silence on an escalation (invariant 5)
         logger.error("Escalation text %s unavailable (%s); sent the built-in text", text_id, type(error).__name__)
         messages = []
-    if messages:
-        for message in messages:
-            dispatcher.utter_message(text=message)
-    else:
-        for part in safety.escalation_text(level, contact(tracker)).split("\n\n"):
-            dispatcher.utter_message(text=part)
-    dispatcher.utter_message(json_message={"triage": level, "flags": flags})
+    utter_text(dispatcher, messages or [safety.escalation_text(level, contact(tracker))], {"triage": level, "flags": flags})
     if messages:
         dispatcher.utter_message(json_message={"content_id": text_id})
     send_handover(dispatcher, tracker, level, flags, screening_now)
@@ -209,8 +218,7 @@ def send_reminder(
 
 def send_safe_fallback(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """The built-in safe reply for when a text cannot be loaded."""
-    for part in safety.fallback_text(contact(tracker)).split("\n\n"):
-        dispatcher.utter_message(text=part)
+    utter_text(dispatcher, [safety.fallback_text(contact(tracker))])
 
 
 def combined_level(*levels: Optional[str]) -> str:
@@ -220,7 +228,7 @@ def combined_level(*levels: Optional[str]) -> str:
 # --- The handover summary ("Til lægen") ---------------------------------------------------------
 
 # The messages that can hold the patient's own description of the pain.
-DESCRIPTION_INTENTS = frozenset({"describe_pain", "red_flag", "possible_red_flag"})
+DESCRIPTION_INTENTS = frozenset({"describe_pain", *DETECTOR_INTENTS})
 
 
 @dataclass(frozen=True)

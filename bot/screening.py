@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 from bot.answers import ANSWERS, NO, UNSURE, YES  # noqa: F401 - ANSWERS re-exported with the answers
+from bot.intents import POSSIBLE_RED_FLAG_INTENT, RED_FLAG_INTENT
 from bot.quoting import shorten
 from bot.routing import ROUTES
 from bot.triage import EMERGENCY, URGENT, Level, level_for_flags, most_severe
@@ -510,10 +511,9 @@ def answered_flags(progress: Progress, categories: Sequence[str]) -> list[str]:
 # Intents the screening hands to the rules (escalation, answering a question, leaving) instead of
 # reading them as an answer; the screening goes on afterwards.
 INTERRUPTING_INTENTS: frozenset[str] = frozenset(
-    {"red_flag", "english", "insult", "goodbye", "restart", "request_handover", *ROUTES}
+    {RED_FLAG_INTENT, "english", "insult", "goodbye", "restart", "request_handover", *ROUTES}
 )
 # Set by the red-flag component when the detector asks about categories (bot/rasa/detection.py).
-POSSIBLE_RED_FLAG_INTENT = "possible_red_flag"
 
 DURATION = "duration"
 ANSWER = "answer"
@@ -548,7 +548,7 @@ def read_turn(
     the question asked again. Only a stated duration wins over a question intent ("under 6 uger"
     may look like ask_duration to the model).
     """
-    if intent == "red_flag":
+    if intent == RED_FLAG_INTENT:
         return Reading(INTERRUPT)
     if asking == ANSWER:
         if intent in INTERRUPTING_INTENTS:

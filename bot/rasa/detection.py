@@ -12,23 +12,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Optional
 
-from bot.screening import POSSIBLE_RED_FLAG_INTENT  # noqa: F401 - both detector-set intents here
+from bot.categories import EMERGENCY_CATEGORIES
+from bot.redflags.status import NEGATED
 from bot.triage import LEVELS, NONE
 
 if TYPE_CHECKING:
     from bot.redflags import Detection
 
-# The intents RedFlagClassifier sets: red_flag for a present flag, POSSIBLE_RED_FLAG_INTENT
-# ("possible_red_flag") for categories to ask about.
-RED_FLAG_INTENT = "red_flag"
 # The parse-data key (tracker.latest_message[DETECTION_KEY] in the actions).
 DETECTION_KEY = "red_flags"
 # The UserMessage metadata key: set by the rygbot channel only, overwriting anything a client sent.
 METADATA_KEY = "rygbot_red_flags"
-# Match.status of a mention the patient denied (as opposed to "present" or "excluded").
-NEGATED_STATUS = "negated"
-# DESIGN.md's emergency categories (a fixed contract): what a detector that cannot run asks about.
-EMERGENCY_CATEGORIES: tuple[str, ...] = ("bladder_bowel", "saddle_numbness", "neuro_deficit")
 _LIST_KEYS = ("flags", "negated", "ask", "ruled_out")
 
 
@@ -37,7 +31,7 @@ def to_parse_data(detection: Detection) -> dict[str, Any]:
     denied outright ("ingen feber"). Only those are confirmed in a question rather than asked
     plainly; an excluded mention ("min mor havde kræft", "jeg løftede en kasse") says nothing about
     the patient."""
-    denied = {m.category for m in detection.matches if m.status == NEGATED_STATUS}
+    denied = {m.category for m in detection.matches if m.status == NEGATED}
     return {**detection.to_json(), "ruled_out": [c for c in detection.negated if c in denied]}
 
 

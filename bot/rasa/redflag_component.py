@@ -23,20 +23,14 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.rasa.detection import (
-    DETECTION_KEY,
-    POSSIBLE_RED_FLAG_INTENT,
-    RED_FLAG_INTENT,
-    detection_data,
-    from_metadata,
-)
+from bot.intents import DETECTOR_INTENTS, POSSIBLE_RED_FLAG_INTENT, RED_FLAG_INTENT
+from bot.rasa.detection import DETECTION_KEY, detection_data, from_metadata
 from bot.redflags import detect
 
 logger = logging.getLogger(__name__)
 
 # Where Rasa's NLUMessageConverter puts UserMessage.metadata in the NLU message.
 METADATA = "metadata"
-_DETECTOR_INTENTS = (RED_FLAG_INTENT, POSSIBLE_RED_FLAG_INTENT)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -84,12 +78,12 @@ def _set_intent(message: Message, name: str) -> None:
     intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
     original: Optional[dict] = message.get(INTENT)
     ranking = [
-        entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get(INTENT_NAME_KEY) not in _DETECTOR_INTENTS
+        entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get(INTENT_NAME_KEY) not in DETECTOR_INTENTS
     ]
     if (
         original
         and original.get(INTENT_NAME_KEY)
-        and original.get(INTENT_NAME_KEY) not in _DETECTOR_INTENTS
+        and original.get(INTENT_NAME_KEY) not in DETECTOR_INTENTS
         and not any(entry.get(INTENT_NAME_KEY) == original.get(INTENT_NAME_KEY) for entry in ranking)
     ):
         ranking.insert(0, dict(original))

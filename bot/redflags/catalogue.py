@@ -12,6 +12,7 @@ from typing import Any, Final, Iterable, Literal, Optional
 
 import yaml
 
+from bot.categories import CATEGORY_NAMES, EMERGENCY_CATEGORIES  # noqa: F401 - the catalogue's names
 from bot.reloading import ContentError, Reloading
 from bot.redflags.syntax import NUMBER, Choice, Phrase, PhraseError, clean, parse_phrase
 from bot.settings import get_settings
@@ -22,20 +23,6 @@ logger = logging.getLogger(__name__)
 CATALOGUE_FILE = "redflags.yml"
 LANGUAGE_FILE = "redflags-language.yml"
 
-# The fixed category names of DESIGN.md, in screening order.
-CATEGORY_NAMES: tuple[str, ...] = (
-    "bladder_bowel",
-    "saddle_numbness",
-    "neuro_deficit",
-    "infection",
-    "trauma",
-    "spinal_procedure",
-    "cancer",
-    "weight_loss",
-    "fracture_risk",
-)
-# The emergency categories of DESIGN.md: asked about when the detector fails (never "nothing").
-EMERGENCY_CATEGORIES: tuple[str, ...] = CATEGORY_NAMES[:3]
 CATEGORY_LEVELS = (EMERGENCY, URGENT)
 TEXT_FIELDS = ("question", "why", "simpler")
 DEFAULT_REACH = 6
