@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 import yaml
 
+from bot import yaml_lines
 from bot.reloading import ContentError
 from bot.content.texts import display_path
 
@@ -28,20 +29,19 @@ def parse_regions(path: Path) -> dict[str, Region]:
     where = display_path(path)
     try:
         raw = Path(path).read_text(encoding="utf-8")
-        data = yaml.safe_load(raw)
-        node = yaml.compose(raw)
+        data = yaml_lines.load(raw)
     except OSError as error:
         raise ContentError(f"{where}: Filen kan ikke læses ({error.strerror}).") from error
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f", linje {mark.line + 1}" if mark else ""
+        error_line = yaml_lines.error_line(error)
+        line = f", linje {error_line}" if error_line else ""
         raise ContentError(f"{where}{line}: Filen kan ikke læses. Tjek kolon, citationstegn og indrykning.") from error
     if not isinstance(data, dict):
         raise ContentError(f"{where}: Filen skal have en region pr. nøgle: {', '.join(REGION_KEYS)}.")
-    lines = _key_lines(node)
-
-    def at(*keys: str) -> str:
-        line = lines.get(keys) or lines.get(keys[:1])
+    def at(key: str, field: str = "") -> str:
+        entry = data.get(key)
+        found = next((f for f in entry if f == field), None) if field and isinstance(entry, dict) else None
+        line = yaml_lines.line_of(found) or yaml_lines.line_of(next((k for k in data if k == key), None))
         return f"{where}, linje {line}" if line else where
 
     regions = {}
@@ -63,22 +63,6 @@ def parse_regions(path: Path) -> dict[str, Region]:
     if problems:
         raise ContentError("\n".join(problems))
     return regions
-
-
-def _key_lines(node: object) -> dict[tuple[str, ...], int]:
-    """File line (from 1) of each region key and of each field inside it."""
-    lines: dict[tuple[str, ...], int] = {}
-    if not isinstance(node, yaml.MappingNode):
-        return lines
-    for key, value in node.value:
-        if not isinstance(key, yaml.ScalarNode):
-            continue
-        lines[(key.value,)] = key.start_mark.line + 1
-        if isinstance(value, yaml.MappingNode):
-            for field, _ in value.value:
-                if isinstance(field, yaml.ScalarNode):
-                    lines[(key.value, field.value)] = field.start_mark.line + 1
-    return lines
 
 
 def laegevagt_list(regions: dict[str, Region]) -> str:

@@ -15,6 +15,7 @@ from typing import Optional
 import yaml
 
 from bot.content.placeholders import PLACEHOLDERS, find_placeholders
+from bot import yaml_lines
 from bot.reloading import ContentError
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -97,17 +98,16 @@ def validate_text(path: Path) -> tuple[Optional[Text], list[Problem]]:
 
     header = "\n".join(lines[1:end])
     try:
-        fields = yaml.safe_load(header) or {}
-        node = yaml.compose(header)
+        fields = yaml_lines.load(header) or {}
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark else 2
-        reason = getattr(error, "problem", None) or "ugyldig YAML"
+        line = (yaml_lines.error_line(error) or 1) + 1
+        reason = yaml_lines.error_problem(error)
         return None, [Problem(path, line, f"Felterne kan ikke læses ({reason}). Tjek kolon, citationstegn og indrykning.")]
     if not isinstance(fields, dict):
         return None, [Problem(path, 2, "Felterne øverst skal være 'navn: værdi' på hver sin linje.")]
 
-    field_lines = _field_lines(node)
+    # The header starts on the file's line 2, after the opening '---'.
+    field_lines = {str(key): yaml_lines.line_of(key) + 1 for key in fields if yaml_lines.line_of(key)}
     body_lines = lines[end + 1:]
     lead = next((i for i, line in enumerate(body_lines) if line.strip()), len(body_lines))
     body_line = end + 2 + lead
@@ -116,13 +116,6 @@ def validate_text(path: Path) -> tuple[Optional[Text], list[Problem]]:
     text = checker.check(body, body_line)
     problems = checker.problems + _body_problems(path, body, body_line, lines)
     return (None if problems else text), problems
-
-
-def _field_lines(node: Optional[yaml.Node]) -> dict[str, int]:
-    """Line in the file of each top-level field (the header starts on file line 2)."""
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {key.value: key.start_mark.line + 2 for key, _ in node.value if isinstance(key, yaml.ScalarNode)}
 
 
 class _FieldChecker:

@@ -13,6 +13,7 @@ from typing import Any, Final, Iterable, Literal, Optional
 import yaml
 
 from bot.categories import CATEGORY_NAMES, EMERGENCY_CATEGORIES  # noqa: F401 - the catalogue's names
+from bot import yaml_lines
 from bot.reloading import ContentError, Reloading
 from bot.redflags.syntax import NUMBER, Choice, Phrase, PhraseError, clean, parse_phrase
 from bot.settings import get_settings
@@ -106,25 +107,6 @@ class Catalogue:
         return next((r.outcome for r in self.language.readings if r.name == reading), ASK)
 
 
-class _Located(str):
-    """A YAML string that knows its line number (1-based)."""
-
-    line = 0
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> _Located:
-    value = _Located(loader.construct_scalar(node))
-    value.line = node.start_mark.line + 1
-    return value
-
-
-_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
-
-
 def parse_catalogue(path: Path | str) -> Catalogue:
     """Read and validate redflags.yml at `path` and redflags-language.yml beside it.
 
@@ -163,18 +145,17 @@ def _load(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as error:
         raise ContentError(f"{path}: filen kan ikke læses som UTF-8-tekst ({error}).") from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return yaml_lines.load(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f", linje {mark.line + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or "ugyldig YAML"
+        line = yaml_lines.error_line(error)
+        where = f", linje {line}" if line else ""
+        problem = yaml_lines.error_problem(error)
         raise ContentError(
             f"{path}{where}: filen kan ikke læses ({problem}). Tjek indrykning, kolon og anførselstegn."
         ) from None
 
 
-def _line(value: Any, default: int = 0) -> int:
-    return getattr(value, "line", default)
+_line = yaml_lines.line_of
 
 
 def _parse_category(path: Path, name: str, entry: Any, language: Language) -> Category:
