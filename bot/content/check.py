@@ -54,9 +54,9 @@ class CheckResult:
 
 
 def text_readability(text: Text) -> Readability:
-    """Readability of what the patient reads: the summary and the body, placeholders filled."""
+    """Readability of what the patient reads: the body, placeholders filled."""
     values = examples()
-    return readability([fill(text.summary, values, values), *plain_units(fill(text.body, values, values))])
+    return readability(plain_units(fill(text.body, values, values)))
 
 
 def run_check(content_dir: Path, used_ids: Optional[Iterable[str]] = None) -> CheckResult:

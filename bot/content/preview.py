@@ -96,8 +96,8 @@ def _intro() -> str:
     names = ", ".join(f"<code>{{{html.escape(n)}}}</code>" for n in PLACEHOLDERS)
     return (
         "<p>Sådan ser teksterne ud i chatten. Den første boble vises først; resten vises, når "
-        "patienten trykker <em>Læs mere</em>. Tekster mærket <em>sendes hele</em> vises altid helt. Kortversionen (summary) bruges, hvor botten kun "
-        f"skal sige en sætning eller to. Pladsholdere ({names}) er vist med "
+        "patienten trykker <em>Læs mere</em>. Tekster mærket <em>sendes hele</em> vises altid helt. "
+        f"Pladsholdere ({names}) er vist med "
         "<mark>gul baggrund</mark> og den tekst, patienten ser, når klinikken ikke har oplyst andet.</p>"
     )
 
@@ -125,7 +125,6 @@ def _text_section(path: Path, text: Optional[Text], problems: list[str], marked:
         f'<section id="{html.escape(text.id)}"><h2>{html.escape(text.title)}</h2>'
         f'<div class="meta">id: <code>{html.escape(text.id)}</code> · version {html.escape(text.version)} · '
         f"gennemgået: {html.escape(reviewed)} ({html.escape(text.reviewed_by)}) · LIX {score.lix:.0f}</div>"
-        f'<div class="label">Kort version (summary)</div>{render_message(fill(text.summary, None, marked))}'
         f'<div class="label">I chatten{" (sendes hele)" if text.id in SENT_WHOLE else ""}</div>{"".join(bubbles)}'
         f'<div class="label">Kilder</div><ul>{sources}</ul></section>'
     )

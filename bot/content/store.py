@@ -50,9 +50,6 @@ class Store:
         defaults = self.placeholder_defaults()
         return [fill(message, values, defaults) for message in chat_messages(self.text(text_id).body)]
 
-    def summary(self, text_id: str, values: Optional[Mapping[str, object]] = None) -> str:
-        """The text's one- or two-sentence summary, placeholders filled from `values`."""
-        return fill(self.text(text_id).summary, values, self.placeholder_defaults())
 
     def regions(self) -> dict[str, Region]:
         """Region key -> Region(name, phone of the lægevagt), in the order of regions.yml."""

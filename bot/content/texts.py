@@ -22,7 +22,7 @@ ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 HTML_TAG_RE = re.compile(r"</?[A-Za-z][^>]*>|<!--")
 PENDING_REVIEW = "afventer"
-REQUIRED_FIELDS = ("id", "title", "summary", "version", "reviewed_on", "reviewed_by", "sources")
+REQUIRED_FIELDS = ("id", "title", "version", "reviewed_on", "reviewed_by", "sources")
 FENCE = "---"
 
 
@@ -53,7 +53,6 @@ class Text:
 
     id: str
     title: str
-    summary: str
     body: str
     version: str
     reviewed_on: Optional[dt.date]
@@ -149,14 +148,13 @@ class _FieldChecker:
         elif text_id and text_id != self.path.stem:
             self.problem("id", f"Id'et '{text_id}' passer ikke til filnavnet. Filen skal hedde '{text_id}.md', eller id'et skal være '{self.path.stem}'.")
         title = self.string("title")
-        summary = self.string("summary")
         version = self.string("version")
         reviewed_by = self.string("reviewed_by")
         reviewed_on = self._reviewed_on()
         sources = self._sources()
         if not body.strip():
             self.problems.append(Problem(self.path, body_line, "Teksten er tom. Skriv teksten under linjen med '---'."))
-        return Text(text_id, title, summary, body, version, reviewed_on, reviewed_by, sources, body_line)
+        return Text(text_id, title, body, version, reviewed_on, reviewed_by, sources, body_line)
 
     def _reviewed_on(self) -> Optional[dt.date]:
         if "reviewed_on" not in self.fields:

@@ -9,7 +9,6 @@ from typing import Optional
 TEXT_TEMPLATE = """---
 id: {id}
 title: En test
-summary: "Kort og klart."
 version: 1
 reviewed_on: 2026-01-31
 reviewed_by: praktiserende læge

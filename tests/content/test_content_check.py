@@ -47,9 +47,9 @@ def test_check_prints_the_lix_table_for_every_text(content_copy, capsys):
 
 
 def test_missing_field_is_named_with_its_file(content_copy):
-    rewrite(content_copy / "da" / "a.md", make_text("a", replace={"summary: \"Kort og klart.\"\n": ""}))
+    rewrite(content_copy / "da" / "a.md", make_text("a", replace={"title: En test\n": ""}))
     problems = problems_about(problems_for(content_copy), "a.md")
-    assert problems == [f"{content_copy / 'da' / 'a.md'}, linje 1: Feltet 'summary' mangler. Tilføj 'summary: ...' mellem linjerne med '---'."]
+    assert problems == [f"{content_copy / 'da' / 'a.md'}, linje 1: Feltet 'title' mangler. Tilføj 'title: ...' mellem linjerne med '---'."]
 
 
 def test_id_that_does_not_match_the_file_name_is_reported_with_its_line(content_copy):
@@ -63,7 +63,7 @@ def test_empty_source_title_and_bad_url_are_reported(content_copy):
     bad = make_text("a", replace={'title: "Vælg Klogt"': 'title: ""', "url: https://vaelgklogt.dk/": "url: vaelgklogt.dk"})
     rewrite(content_copy / "da" / "a.md", bad)
     problems = problems_about(problems_for(content_copy), "a.md")
-    assert any("Kilde nr. 1 mangler en titel" in p and "linje 8" in p for p in problems)
+    assert any("Kilde nr. 1 mangler en titel" in p and "linje 7" in p for p in problems)
     assert any("Kilde nr. 1 skal have en webadresse, der starter med https://" in p for p in problems)
 
 
@@ -76,14 +76,14 @@ def test_missing_sources_field_is_a_problem(content_copy):
 def test_unknown_placeholder_is_reported_with_its_line(content_copy):
     rewrite(content_copy / "da" / "a.md", make_text("a", "Hej.\n\nRing til {laegevagten}."))
     (problem,) = problems_about(problems_for(content_copy), "a.md")
-    assert problem.startswith(f"{content_copy / 'da' / 'a.md'}, linje 14: Pladsholderen '{{laegevagten}}' kendes ikke.")
+    assert problem.startswith(f"{content_copy / 'da' / 'a.md'}, linje 13: Pladsholderen '{{laegevagten}}' kendes ikke.")
     assert "{laegevagt}" in problem
 
 
 def test_html_in_the_body_is_reported(content_copy):
     rewrite(content_copy / "da" / "a.md", make_text("a", "Hej <b>du</b>."))
     (problem,) = problems_about(problems_for(content_copy), "a.md")
-    assert "HTML er ikke tilladt" in problem and "linje 12" in problem
+    assert "HTML er ikke tilladt" in problem and "linje 11" in problem
 
 
 def test_broken_yaml_is_reported_with_its_line(content_copy):
@@ -101,14 +101,14 @@ def test_missing_front_matter_is_reported(content_copy):
 def test_bad_review_date_is_reported(content_copy):
     rewrite(content_copy / "da" / "a.md", make_text("a", replace={"reviewed_on: 2026-01-31": "reviewed_on: i går"}))
     (problem,) = problems_about(problems_for(content_copy), "a.md")
-    assert "'reviewed_on' skal være en dato" in problem and "linje 6" in problem
+    assert "'reviewed_on' skal være en dato" in problem and "linje 5" in problem
 
 
 def test_a_hard_text_fails_on_lix(content_copy):
     hard = " ".join(["Behandlingsmuligheder, undersøgelsesresultater og sundhedsmyndighedernes anbefalinger"] * 6) + "."
     rewrite(content_copy / "da" / "a.md", make_text("a", hard))
     (problem,) = problems_about(problems_for(content_copy), "a.md")
-    assert "LIX er" in problem and "højst være 35" in problem and "linje 12" in problem
+    assert "LIX er" in problem and "højst være 35" in problem and "linje 11" in problem
 
 
 def test_a_text_the_assistant_uses_must_exist(content_copy):

@@ -28,7 +28,7 @@ def test_every_text_the_assistant_uses_loads_with_its_fields(store, text_id):
     text = store.text(text_id)
     assert isinstance(text, Text)
     assert text.id == text_id
-    assert text.title and text.summary and text.body and text.version and text.reviewed_by
+    assert text.title and text.body and text.version and text.reviewed_by
     assert all(s.url.startswith(("https://", "http://")) and s.title for s in text.sources)
 
 
@@ -101,18 +101,18 @@ def test_the_urgent_and_emergency_first_messages_say_who_to_call(store):
 def test_unknown_region_and_empty_values_fall_back_to_defaults(store):
     values = store.clinic_values(name="  ", phone=None, region="atlantis")
     assert values == {}
-    assert "din egen læge" in store.summary(URGENT, {"klinik": "   "})
+    assert "din egen læge" in " ".join(store.messages(URGENT, {"klinik": "   "}))
 
 
 def test_placeholder_values_are_cleaned_and_never_expand_again(store):
     values = {"klinik": "<script>alert(1)</script> **{klinik_telefon}**\n" + "x" * 200}
-    summary = store.summary(URGENT, values)
-    assert "<" not in summary and "*" not in summary and "{" not in summary
-    assert len(summary) < len(store.text(URGENT).summary) + 100
+    shown = " ".join(store.messages(URGENT, values))
+    assert "<" not in shown and "{" not in shown and "script alert(1) /script klinik telefon" in shown
+    assert "x" * 100 not in shown
 
 
 def test_values_that_are_not_strings_do_not_fail(store):
-    assert "42" in store.summary(URGENT, {"klinik": 42, "ukendt": object()})
+    assert "42" in " ".join(store.messages(URGENT, {"klinik": 42, "ukendt": object()}))
 
 
 def test_regions_are_the_five_regions_with_their_laegevagt():
@@ -202,5 +202,5 @@ REASSURING_PHRASES = ("ufarlig", "går over af sig selv", "ikke brug for", "unø
 @pytest.mark.parametrize("text_id", sorted({*NEUTRAL_AFTER_ESCALATION, EMERGENCY, URGENT, WHAT_TO_SAY}))
 def test_texts_sent_after_an_escalation_do_not_reassure(store, text_id):
     text = store.text(text_id)
-    words = " ".join([text.summary, *store.messages(text_id)]).lower()
+    words = " ".join([text.title, *store.messages(text_id)]).lower()
     assert not [phrase for phrase in REASSURING_PHRASES if phrase in words]
