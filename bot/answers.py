@@ -10,4 +10,3 @@ Answer = Literal["yes", "no", "unsure"]
 YES: Final = "yes"
 NO: Final = "no"
 UNSURE: Final = "unsure"
-ANSWERS: tuple[Answer, ...] = (YES, NO, UNSURE)

@@ -19,14 +19,14 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Mapping, Optional, Sequence
 
-from bot.answers import ANSWERS, NO, UNSURE, YES  # noqa: F401 - ANSWERS re-exported with the answers
+from bot.answers import NO, UNSURE, YES, Answer
 from bot.intents import POSSIBLE_RED_FLAG_INTENT, RED_FLAG_INTENT
 from bot.quoting import shorten
 from bot.routing import ROUTES
 from bot.triage import EMERGENCY, URGENT, Level, level_for_flags, most_severe
 
 # Intents that are answers to a yes/no question (button payloads /affirm, /deny, /dont_know).
-ANSWER_INTENTS: dict[str, str] = {"affirm": YES, "deny": NO, "dont_know": UNSURE}
+ANSWER_INTENTS: dict[str, Answer] = {"affirm": YES, "deny": NO, "dont_know": UNSURE}
 
 UNDER_6_WEEKS = "under_6_weeks"
 WEEKS_6_TO_12 = "6_to_12_weeks"

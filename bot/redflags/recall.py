@@ -53,7 +53,6 @@ CACHE_DIR = PROJECT_ROOT / "models"
 FORMAT_VERSION = "2"
 
 CHAR_NGRAMS = (2, 5)
-WORD_NGRAMS = (1, 2)
 REGULARISATION_C = 4.0
 FOLDS = 5
 TARGET_RECALL = 0.93
@@ -153,20 +152,10 @@ class RecallModel:
         self.doubt_threshold = float(doubt_threshold)
         self._doubt_cutoff = _logit(self.doubt_threshold)
 
-    def probabilities(self, text: str) -> dict[str, float]:
-        """The best sentence's probability per category, for reports and tuning."""
-        values = self._decision(text)
-        return {name: 1.0 / (1.0 + math.exp(-v)) for name, v in zip(self.categories, values.tolist())}
-
     def possible(self, text: str) -> tuple[str, ...]:
         """Categories whose best sentence reaches its threshold, in catalogue order."""
         values = self._decision(text)
         return tuple(name for name, value, cutoff in zip(self.categories, values, self._cutoffs) if value >= cutoff)
-
-    def real_flag_probability(self, context: str) -> float:
-        """How likely the mentions in `context` (a message with each mention replaced by `MENTION`)
-        are the patient's own red flag now."""
-        return 1.0 / (1.0 + math.exp(-self._value(prepare(context))[-1]))
 
     def doubts(self, context: str) -> bool:
         """True when the context head reads the mentions in `context` as someone else's, past,
