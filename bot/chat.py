@@ -11,14 +11,13 @@ import uuid
 from typing import Any, Optional, Sequence
 
 from bot.settings import get_settings
+from bot.urls import WEBHOOK_PATH
 
 OPENING_PAYLOAD = "/greet"  # what the widget sends when it opens
 QUIT_WORDS = {"/quit", "/exit", "/stop"}
 
 
 def webhook_url() -> str:
-    from bot.rasa.channel import WEBHOOK_PATH
-
     settings = get_settings()
     host = "127.0.0.1" if settings.host in {"0.0.0.0", "::"} else settings.host
     return f"http://{host}:{settings.rasa_port}{WEBHOOK_PATH}"
