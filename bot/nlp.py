@@ -1,10 +1,12 @@
-"""The Danish spaCy pipeline: loaded once per process, and written to disk for Rasa's SpacyNLP.
+"""The Danish spaCy pipeline: loaded once per process, and shared by the red-flag detector and Rasa's
+tokenizer (bot/rasa/tokenizer.py).
 
 `da_core_news_sm` is used when it is installed and RYGBOT_SPACY_MODEL is `auto` or its name.
 Otherwise the pipeline is `spacy.blank("da")` with the lookup lemmatizer, whose tables come from
 spacy-lookups-data, so no download is needed (this is what CI runs).
 
-`python -m bot nlp build [DIR]` writes the pipeline to DIR (default models/spacy_da).
+`python -m bot nlp build [DIR]` writes the pipeline to DIR (default models/spacy_da), for spaCy's
+own tools and for Rasa's SpacyNLP in configurations of your own.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def get_nlp() -> "Language":
         with _lock:
             if _nlp is None:
                 _nlp = _load_full() if uses_full_model() else _build_lookup()
-                logger.info("spaCy pipeline ready: %s", _describe())
+                logger.info("spaCy pipeline ready: %s", describe())
     return _nlp
 
 
@@ -98,10 +100,14 @@ def _build_lookup() -> "Language":
     return nlp
 
 
-def _describe() -> str:
+def describe() -> str:
+    """Which pipeline this process uses, with versions (part of the Rasa model's fingerprint)."""
     if uses_full_model():
         return f"{FULL_MODEL} {_version(FULL_MODEL)}"
-    return f"spacy.blank('da') {_version('spacy')} + lookup lemmatizer (spacy-lookups-data {_version('spacy-lookups-data')})"
+    return (
+        f"spacy.blank('da') {_version('spacy')} + lookup lemmatizer "
+        f"(spacy-lookups-data {_version('spacy-lookups-data')})"
+    )
 
 
 def _version(distribution: str) -> str:
@@ -113,7 +119,7 @@ def _version(distribution: str) -> str:
 
 def build(directory: Path) -> bool:
     """Write the pipeline to `directory` unless the same pipeline is already there; True if written."""
-    stamp = {"pipeline": _describe()}
+    stamp = {"pipeline": describe()}
     stamp_file = directory / BUILD_STAMP
     try:
         if json.loads(stamp_file.read_text(encoding="utf-8")) == stamp and (directory / "config.cfg").exists():
@@ -130,10 +136,10 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow, pulled in by thinc, is noisy on stderr
     parser = argparse.ArgumentParser(prog="python -m bot nlp", description="Danish spaCy pipeline tools")
     sub = parser.add_subparsers(dest="action", required=True)
-    build_parser = sub.add_parser("build", help="write the pipeline to disk for Rasa's SpacyNLP")
+    build_parser = sub.add_parser("build", help="write the pipeline to disk (spaCy tools, Rasa's SpacyNLP)")
     build_parser.add_argument("directory", nargs="?", type=Path, default=DEFAULT_BUILD_DIR)
     args = parser.parse_args(argv[1:])
     directory = args.directory if args.directory.is_absolute() else Path.cwd() / args.directory
     written = build(directory)
-    print(f"{'Wrote' if written else 'Already up to date:'} {directory} ({_describe()})")
+    print(f"{'Wrote' if written else 'Already up to date:'} {directory} ({describe()})")
     return 0

@@ -17,6 +17,7 @@ from typing import Optional, Sequence
 import sqlalchemy as sa
 
 from bot.settings import PROJECT_ROOT, get_settings
+from bot.sqlite import durable
 
 logger = logging.getLogger(__name__)
 
@@ -65,11 +66,11 @@ def purge_engine(engine: sa.engine.Engine, days: int, now: Optional[float] = Non
 
 
 def delete_engine(engine: sa.engine.Engine, sender_id: str) -> int:
-    """Delete every event of one conversation; return how many rows went."""
+    """Delete every event of one conversation, on disk before it returns; return how many rows went."""
     events = _events(engine)
     if events is None:
         return 0
-    with engine.begin() as connection:
+    with engine.connect() as connection, durable(connection), connection.begin():
         return connection.execute(sa.delete(events).where(events.c.sender_id == sender_id)).rowcount
 
 
@@ -90,7 +91,9 @@ def main(argv: Sequence[str]) -> int:
     """`python -m bot purge`: apply RYGBOT_RETENTION_DAYS to RYGBOT_TRACKER_STORE_URL."""
     settings = get_settings()
     if len(argv) > 1:
-        print("usage: python -m bot purge   (settings: RYGBOT_RETENTION_DAYS, RYGBOT_TRACKER_STORE_URL)", file=sys.stderr)
+        print(
+            "usage: python -m bot purge   (settings: RYGBOT_RETENTION_DAYS, RYGBOT_TRACKER_STORE_URL)", file=sys.stderr
+        )
         return 2
     deleted = purge(settings.tracker_store_url, settings.retention_days)
     print(f"Slettede {deleted} samtale(r), der er ældre end {settings.retention_days} dage.")

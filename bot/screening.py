@@ -188,10 +188,10 @@ def _easter(year: int) -> dt.date:
     g = (8 * b + 13) // 25
     h = (19 * a + b - d - g + 15) % 30
     i, k = c // 4, c % 4
-    l = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 19 * l) // 433
-    month = (h + l - 7 * m + 90) // 25
-    return dt.date(year, month, (h + l - 7 * m + 33 * month + 19) % 32)
+    to_sunday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * to_sunday) // 433
+    month = (h + to_sunday - 7 * m + 90) // 25
+    return dt.date(year, month, (h + to_sunday - 7 * m + 33 * month + 19) % 32)
 
 
 def _fixed(start: tuple[int, int], end: tuple[int, int]) -> Callable[[int], tuple[dt.date, dt.date]]:

@@ -37,9 +37,9 @@ def rasa_servers(
     request.config.stash[_SERVERS_KEY] = servers
     try:
         servers.start()
-    except Exception:
+    except Exception as error:
         servers.stop()
-        raise RuntimeError("The rygbot servers did not start. Log:\n" + servers.log_tail())
+        raise RuntimeError("The rygbot servers did not start. Log:\n" + servers.log_tail()) from error
     yield servers
     servers.stop()
 

@@ -10,7 +10,6 @@ import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Iterator
 
 import pytest
@@ -81,7 +80,7 @@ def _senders(url: str) -> set[str]:
 
 def test_purge_deletes_conversations_whose_last_message_is_older_than_the_retention(store_url):
     store = _rasa_store(store_url)
-    old = _save(store, 45, 31)
+    _save(store, 45, 31)  # last message 31 days old: purged
     recent_but_long = _save(store, 60, 2)  # started long ago, still going: kept whole
     within = _save(store, 29)
     store.engine.dispose()
@@ -160,7 +159,6 @@ def test_privacy_text_gives_the_retention_days_of_the_setting(retention_days, da
     store = retention_days(days)
     text = "\n".join(store.messages("privatliv"))
     assert f"slettet {days} dage efter din sidste besked" in text
-    assert f"{days} dage" in store.summary("privatliv")
     assert not re.search(r"\b(?!%s\b)\d+ dage" % days, text), "another number of days in the privacy text"
 
 

@@ -38,7 +38,7 @@ def _table(path: Path, first_cell: str) -> list[dict[str, str]]:
             break
         cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
         assert len(cells) == len(header), f"{path.name}: wrong number of cells in {line[:60]}"
-        rows.append(dict(zip(header, cells)))
+        rows.append(dict(zip(header, cells, strict=True)))
     return rows
 
 
@@ -64,7 +64,10 @@ INVARIANTS = _table(SAFETY / "invariants.md", "#")
 
 
 def test_the_check_catches_a_test_that_does_not_exist():
-    row = "`tests/test_safety_file.py::test_no_such_test`, `tests/nowhere.py::test_x`, `tests/test_triage.py::test_all_no_is_none`"
+    row = (
+        "`tests/test_safety_file.py::test_no_such_test`, `tests/nowhere.py::test_x`, "
+        "`tests/test_triage.py::test_all_no_is_none`"
+    )
     assert missing_tests(row) == ["tests/test_safety_file.py::test_no_such_test", "tests/nowhere.py::test_x"]
 
 

@@ -199,7 +199,8 @@ def test_which_possible_flags_are_asked(ask, flags, answers, escalated, level, e
 class TestReadTurn:
     def test_red_flag_always_interrupts(self):
         for asking in ("duration", "answer"):
-            assert screening.read_turn("3 dage og jeg har feber", "red_flag", asking, "infection").kind == screening.INTERRUPT
+            reading = screening.read_turn("3 dage og jeg har feber", "red_flag", asking, "infection")
+            assert reading.kind == screening.INTERRUPT
 
     def test_a_question_interrupts_an_answer(self):
         reading = screening.read_turn("skal jeg ikke have en scanning?", "ask_scan", "answer", "infection")
@@ -238,7 +239,8 @@ class TestReadTurn:
         assert screening.read_turn("ondt i ryggen, især om fredagen", "describe_pain", None).kind == screening.OTHER
 
     def test_a_possible_flag_that_is_no_answer_is_set_aside_for_the_queue_not_complained_about(self):
-        assert screening.read_turn("jeg tisser lidt sjovt", "possible_red_flag", "answer", "trauma").kind == screening.OTHER
+        reading = screening.read_turn("jeg tisser lidt sjovt", "possible_red_flag", "answer", "trauma")
+        assert reading.kind == screening.OTHER
         assert screening.read_turn("jeg tisser lidt sjovt", "possible_red_flag", "duration").kind == screening.OTHER
 
     def test_a_possible_flag_with_an_answer_answers_the_question(self):
@@ -311,7 +313,9 @@ def test_free_text_gives_a_duration_only_in_unmistakable_forms(text):
 
 
 def test_the_first_mention_counts():
-    assert screening.parse_duration("siden sommerferien, men værst de sidste 3 dage", WEDNESDAY) == screening.OVER_12_WEEKS
+    assert (
+        screening.parse_duration("siden sommerferien, men værst de sidste 3 dage", WEDNESDAY) == screening.OVER_12_WEEKS
+    )
 
 
 # --- One step of the screening ------------------------------------------------------------------
@@ -319,8 +323,10 @@ def test_the_first_mention_counts():
 STEP = dict(categories=ALL, level_of=LEVEL_OF, escalated="none", today=WEDNESDAY)
 
 
-def step(progress=Progress(), duration=None, text="", intent=None, asking=None, category=None, read=True,
+def step(progress=None, duration=None, text="", intent=None, asking=None, category=None, read=True,
          queue=True, **turn):
+    if progress is None:
+        progress = Progress()
     options = {**STEP, **{k: turn.pop(k) for k in ("escalated", "escalated_flags") if k in turn}}
     return screening.advance(progress, duration, screening.Turn(text=text, intent=intent, **turn), asking=asking,
                              category=category, read=read, queue=queue, **options)
@@ -401,7 +407,8 @@ class TestAdvance:
         assert outcome.next is None
 
     @pytest.mark.parametrize(
-        "first, second", [(("ja", "affirm"), ("hmm", "nlu_fallback")), (("hvad mener du?", "nlu_fallback"), ("ja", "affirm"))]
+        "first, second",
+        [(("ja", "affirm"), ("hmm", "nlu_fallback")), (("hvad mener du?", "nlu_fallback"), ("ja", "affirm"))],
     )
     def test_how_long_is_asked_at_most_twice(self, first, second):
         one = step(text=first[0], intent=first[1], asking="duration")

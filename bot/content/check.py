@@ -14,11 +14,12 @@ from bot.content.lix import MAX_LIX, Readability, lix, readability
 from bot.content.markdown import plain_units
 from bot.content.placeholders import examples, fill
 from bot.content.regions import parse_regions
-from bot.reloading import ContentError
 from bot.content.store import REGIONS_FILE, TEXTS_DIR
 from bot.content.texts import PENDING_REVIEW, Problem, Text, display_path, validate_text
 from bot.redflags.catalogue import CATALOGUE_FILE, CATEGORY_NAMES, TEXT_FIELDS, parse_catalogue
+from bot.reloading import ContentError
 from bot.routing import CONTENT_IDS_USED
+
 
 @dataclass(frozen=True)
 class TextRow:
@@ -87,21 +88,35 @@ def _check_texts(texts_dir: Path, result: CheckResult) -> dict[str, Path]:
         reviewed = text.reviewed_on.isoformat() if text.reviewed_on else PENDING_REVIEW
         result.rows.append(TextRow(text.id, score, reviewed))
         if score.lix > MAX_LIX:
-            result.problems.append(str(Problem(path, text.body_line, f"LIX er {score.lix:.1f}, men må højst være {MAX_LIX}. Brug kortere sætninger og færre lange ord.")))
+            result.problems.append(str(Problem(
+                path,
+                text.body_line,
+                f"LIX er {score.lix:.1f}, men må højst være {MAX_LIX}. Brug kortere sætninger og færre lange ord.",
+            )))
         if not text.sources:
-            result.warnings.append(f"{display_path(path)}: Har ingen kilder. Det er kun i orden, hvis teksten intet fagligt siger.")
+            result.warnings.append(
+                f"{display_path(path)}: Har ingen kilder. Det er kun i orden, hvis teksten intet fagligt siger."
+            )
     pending = [row.id for row in result.rows if row.reviewed == PENDING_REVIEW]
     if pending:
-        result.warnings.append(f"{len(pending)} tekster afventer faglig gennemgang (kolonnen 'Gennemgået'). Skriv datoen i 'reviewed_on', når de er gennemgået.")
+        result.warnings.append(
+            f"{len(pending)} tekster afventer faglig gennemgang (kolonnen 'Gennemgået'). "
+            "Skriv datoen i 'reviewed_on', når de er gennemgået."
+        )
     return found
 
 
 def _check_used_ids(texts_dir: Path, texts: dict[str, Path], used: set[str], result: CheckResult) -> None:
     for text_id in sorted(used):
         if text_id not in texts and not (texts_dir / f"{text_id}.md").exists():
-            result.problems.append(f"{display_path(texts_dir / (text_id + '.md'))}: Teksten mangler. Botten bruger id'et '{text_id}' (se bot/routing.py). Opret filen.")
+            result.problems.append(
+                f"{display_path(texts_dir / (text_id + '.md'))}: Teksten mangler. "
+                f"Botten bruger id'et '{text_id}' (se bot/routing.py). Opret filen."
+            )
     for text_id in sorted(set(texts) - used):
-        result.warnings.append(f"{display_path(texts[text_id])}: Botten bruger ikke teksten '{text_id}' (den står ikke i bot/routing.py).")
+        result.warnings.append(
+            f"{display_path(texts[text_id])}: Botten bruger ikke teksten '{text_id}' (den står ikke i bot/routing.py)."
+        )
 
 
 def _check_regions(path: Path, result: CheckResult) -> None:
@@ -140,4 +155,7 @@ def _check_redflags(path: Path, result: CheckResult) -> None:
         result.redflag_rows.append(row)
         hard = [f for f in TEXT_FIELDS if getattr(row, f) > MAX_LIX]
         if hard:
-            result.warnings.append(f"{where}: '{name}' har LIX over {MAX_LIX} i {', '.join(hard)}. Overvej kortere sætninger (klinisk gennemgang).")
+            result.warnings.append(
+                f"{where}: '{name}' har LIX over {MAX_LIX} i {', '.join(hard)}. "
+                "Overvej kortere sætninger (klinisk gennemgang)."
+            )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+
 from bot.content.check import CheckResult, run_check
 from bot.content.lix import MAX_LIX
 from bot.content.preview import write_preview
@@ -50,5 +51,9 @@ def format_result(result: CheckResult) -> str:
         lines += ["", "Fejl:"] + [f"  {p}" for p in result.problems]
         lines += ["", f"{len(result.problems)} fejl. Ret dem, og kør tjekket igen."]
     else:
-        lines += ["", f"Alt er i orden: {len(result.rows)} tekster, {result.redflag_count} røde flag, {result.region_count} regioner."]
+        lines += [
+            "",
+            f"Alt er i orden: {len(result.rows)} tekster, {result.redflag_count} røde flag, "
+            f"{result.region_count} regioner.",
+        ]
     return "\n".join(lines)

@@ -8,15 +8,15 @@ import re
 from pathlib import Path
 from typing import Optional
 
+from bot import routing
 from bot.content.check import text_readability
 from bot.content.markdown import BOLD_RE, LIST_ITEM_RE, chat_messages
 from bot.content.placeholders import PLACEHOLDERS, fill, static_defaults
 from bot.content.regions import Region, laegevagt_list, parse_regions
-from bot.reloading import ContentError
 from bot.content.store import REGIONS_FILE, TEXTS_DIR
 from bot.content.texts import Text, validate_text
-from bot import routing
 from bot.redflags.catalogue import CATALOGUE_FILE, parse_catalogue
+from bot.reloading import ContentError
 
 # Private-use characters mark filled placeholders through escaping, to highlight them afterwards.
 _MARK_START, _MARK_END = "\ue000", "\ue001"
@@ -31,9 +31,12 @@ section{background:#fff;border-radius:12px;padding:1rem 1.25rem;margin:1.5rem 0;
 h2{margin:.2rem 0}.meta{color:#555;font-size:.9rem}.label{font-size:.8rem;color:#666;margin:.8rem 0 .2rem}
 .bubble{background:#e9eef6;border-radius:14px 14px 14px 4px;padding:.6rem .9rem;margin:.4rem 0;max-width:32rem}
 .bubble p{margin:.3rem 0}.bubble ul{margin:.3rem 0;padding-left:1.2rem}
-.more{display:inline-block;border:1px solid #2c5da8;color:#2c5da8;border-radius:999px;padding:.2rem .8rem;margin:.4rem 0;font-size:.9rem}
-.buttons span{display:inline-block;border:1px solid #2c5da8;color:#2c5da8;border-radius:999px;padding:.15rem .7rem;margin-right:.3rem}
-mark{background:#fff3b0}.error{background:#fde8e8;color:#8a1c1c;border-radius:8px;padding:.6rem .9rem;white-space:pre-wrap}
+.more{display:inline-block;border:1px solid #2c5da8;color:#2c5da8;border-radius:999px;\
+padding:.2rem .8rem;margin:.4rem 0;font-size:.9rem}
+.buttons span{display:inline-block;border:1px solid #2c5da8;color:#2c5da8;border-radius:999px;\
+padding:.15rem .7rem;margin-right:.3rem}
+mark{background:#fff3b0}.error{background:#fde8e8;color:#8a1c1c;border-radius:8px;\
+padding:.6rem .9rem;white-space:pre-wrap}
 .level-emergency{color:#b00020;font-weight:bold}.level-urgent{color:#a15c00;font-weight:bold}
 table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:left}
 """
@@ -104,13 +107,19 @@ def _intro() -> str:
 
 def _contents(paths: list[Path]) -> str:
     links = "".join(f'<li><a href="#{html.escape(p.stem)}">{html.escape(p.stem)}</a></li>' for p in paths)
-    return f'<nav><ul>{links}<li><a href="#roede-flag">røde flag</a></li><li><a href="#regioner">lægevagten</a></li></ul></nav>'
+    return (
+        f'<nav><ul>{links}<li><a href="#roede-flag">røde flag</a></li>'
+        '<li><a href="#regioner">lægevagten</a></li></ul></nav>'
+    )
 
 
 def _text_section(path: Path, text: Optional[Text], problems: list[str], marked: dict[str, str]) -> str:
     if text is None:
         errors = html.escape("\n".join(problems))
-        return f'<section id="{html.escape(path.stem)}"><h2>{html.escape(path.name)}</h2><div class="error">{errors}</div></section>'
+        return (
+            f'<section id="{html.escape(path.stem)}"><h2>{html.escape(path.name)}</h2>'
+            f'<div class="error">{errors}</div></section>'
+        )
     messages = [fill(m, None, marked) for m in chat_messages(text.body)]
     bubbles = [render_message(messages[0])] if messages else []
     if len(messages) > 1 and text.id not in SENT_WHOLE:
@@ -159,6 +168,11 @@ def _regions(path: Path) -> tuple[Optional[dict[str, Region]], Optional[str]]:
 
 def _regions_section(regions: Optional[dict[str, Region]], error: Optional[str]) -> str:
     if regions is None:
-        return f'<section id="regioner"><h2>Lægevagten</h2><div class="error">{html.escape(error or "")}</div></section>'
+        return (
+            f'<section id="regioner"><h2>Lægevagten</h2><div class="error">{html.escape(error or "")}</div></section>'
+        )
     rows = "".join(f"<tr><td>{html.escape(r.name)}</td><td>{html.escape(r.phone)}</td></tr>" for r in regions.values())
-    return f'<section id="regioner"><h2>Lægevagten</h2><table><tr><th>Region</th><th>Telefon</th></tr>{rows}</table></section>'
+    return (
+        '<section id="regioner"><h2>Lægevagten</h2><table><tr><th>Region</th><th>Telefon</th></tr>'
+        f"{rows}</table></section>"
+    )

@@ -9,8 +9,8 @@ from typing import NamedTuple
 import yaml
 
 from bot import yaml_lines
-from bot.reloading import ContentError
 from bot.content.texts import display_path
+from bot.reloading import ContentError
 
 REGION_KEYS: tuple[str, ...] = ("hovedstaden", "sjaelland", "syddanmark", "midtjylland", "nordjylland")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ]{2,14}[0-9]$")
@@ -55,7 +55,10 @@ def parse_regions(path: Path) -> dict[str, Region]:
         if not name:
             problems.append(f"{at(key, 'name')}: Regionen '{key}' mangler et navn ('name').")
         if not PHONE_RE.match(phone):
-            problems.append(f"{at(key, 'phone')}: Regionen '{key}' skal have lægevagtens telefonnummer i 'phone', fx \"1813\" eller \"70 11 31 31\".")
+            problems.append(
+                f"{at(key, 'phone')}: Regionen '{key}' skal have lægevagtens telefonnummer i 'phone', "
+                "fx \"1813\" eller \"70 11 31 31\"."
+            )
         regions[key] = Region(name, phone)
     for key in data:
         if key not in REGION_KEYS:

@@ -14,8 +14,8 @@ from typing import Mapping, Optional
 from bot.content.markdown import chat_messages
 from bot.content.placeholders import fill, static_defaults
 from bot.content.regions import Region, laegevagt_list, parse_regions
-from bot.reloading import ContentError, Reloading
 from bot.content.texts import ID_RE, Text, parse_text
+from bot.reloading import ContentError, Reloading
 from bot.settings import get_settings
 
 TEXTS_DIR = "da"

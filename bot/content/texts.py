@@ -14,8 +14,8 @@ from typing import Optional
 
 import yaml
 
-from bot.content.placeholders import PLACEHOLDERS, find_placeholders
 from bot import yaml_lines
+from bot.content.placeholders import PLACEHOLDERS, find_placeholders
 from bot.reloading import ContentError
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -101,7 +101,9 @@ def validate_text(path: Path) -> tuple[Optional[Text], list[Problem]]:
     except yaml.YAMLError as error:
         line = (yaml_lines.error_line(error) or 1) + 1
         reason = yaml_lines.error_problem(error)
-        return None, [Problem(path, line, f"Felterne kan ikke læses ({reason}). Tjek kolon, citationstegn og indrykning.")]
+        return None, [
+            Problem(path, line, f"Felterne kan ikke læses ({reason}). Tjek kolon, citationstegn og indrykning.")
+        ]
     if not isinstance(fields, dict):
         return None, [Problem(path, 2, "Felterne øverst skal være 'navn: værdi' på hver sin linje.")]
 
@@ -146,7 +148,11 @@ class _FieldChecker:
         if text_id and not ID_RE.match(text_id):
             self.problem("id", f"Id'et '{text_id}' må kun have små bogstaver a-z, tal og bindestreger (ingen æ, ø, å).")
         elif text_id and text_id != self.path.stem:
-            self.problem("id", f"Id'et '{text_id}' passer ikke til filnavnet. Filen skal hedde '{text_id}.md', eller id'et skal være '{self.path.stem}'.")
+            self.problem(
+                "id",
+                f"Id'et '{text_id}' passer ikke til filnavnet. "
+                f"Filen skal hedde '{text_id}.md', eller id'et skal være '{self.path.stem}'.",
+            )
         title = self.string("title")
         version = self.string("version")
         reviewed_by = self.string("reviewed_by")
@@ -158,7 +164,11 @@ class _FieldChecker:
 
     def _reviewed_on(self) -> Optional[dt.date]:
         if "reviewed_on" not in self.fields:
-            self.problem(None, f"Feltet 'reviewed_on' mangler. Skriv datoen for den faglige gennemgang (ÅÅÅÅ-MM-DD) eller '{PENDING_REVIEW}'.")
+            self.problem(
+                None,
+                "Feltet 'reviewed_on' mangler. "
+                f"Skriv datoen for den faglige gennemgang (ÅÅÅÅ-MM-DD) eller '{PENDING_REVIEW}'.",
+            )
             return None
         value = self.fields["reviewed_on"]
         if isinstance(value, dt.date):
@@ -174,7 +184,11 @@ class _FieldChecker:
             return ()
         value = self.fields["sources"]
         if not isinstance(value, list):
-            self.problem("sources", "'sources' skal være en liste af kilder ('- title: ...' og 'url: https://...'), eller [] hvis teksten intet fagligt siger.")
+            self.problem(
+                "sources",
+                "'sources' skal være en liste af kilder ('- title: ...' og 'url: https://...'), "
+                "eller [] hvis teksten intet fagligt siger.",
+            )
             return ()
         sources = []
         for number, entry in enumerate(value, start=1):
@@ -186,7 +200,10 @@ class _FieldChecker:
             if not title:
                 self.problem("sources", f"Kilde nr. {number} mangler en titel ('title').")
             if not URL_RE.match(url):
-                self.problem("sources", f"Kilde nr. {number} skal have en webadresse, der starter med https:// eller http:// ('url').")
+                self.problem(
+                    "sources",
+                    f"Kilde nr. {number} skal have en webadresse, der starter med https:// eller http:// ('url').",
+                )
             if title and URL_RE.match(url):
                 sources.append(Source(title, url))
         return tuple(sources)
@@ -202,5 +219,9 @@ def _body_problems(path: Path, body: str, body_line: int, lines: list[str]) -> l
                 problems.append(Problem(path, number, f"Pladsholderen '{{{name}}}' kendes ikke. Brug en af: {known}."))
     for offset, line in enumerate(body.splitlines()):
         if HTML_TAG_RE.search(line):
-            problems.append(Problem(path, body_line + offset, "HTML er ikke tilladt i teksten. Brug **fed**, lister med '- ' og [links](https://...)."))
+            problems.append(Problem(
+                path,
+                body_line + offset,
+                "HTML er ikke tilladt i teksten. Brug **fed**, lister med '- ' og [links](https://...).",
+            ))
     return problems

@@ -12,10 +12,10 @@ from typing import Any, Final, Iterable, Literal, Optional
 
 import yaml
 
-from bot.categories import CATEGORY_NAMES, EMERGENCY_CATEGORIES  # noqa: F401 - the catalogue's names
 from bot import yaml_lines
-from bot.reloading import ContentError, Reloading
+from bot.categories import CATEGORY_NAMES, EMERGENCY_CATEGORIES  # noqa: F401 - the catalogue's names
 from bot.redflags.syntax import NUMBER, Choice, Phrase, PhraseError, clean, parse_phrase
+from bot.reloading import ContentError, Reloading
 from bot.settings import get_settings
 from bot.triage import EMERGENCY, URGENT, Level
 
@@ -173,14 +173,14 @@ def _parse_category(path: Path, name: str, entry: Any, language: Language) -> Ca
     if level not in CATEGORY_LEVELS:
         raise ContentError(f"{where}: 'level' skal være 'emergency' eller 'urgent', ikke '{level}'.")
     texts = {}
-    for field in TEXT_FIELDS:
-        value = entry.get(field)
+    for text_field in TEXT_FIELDS:
+        value = entry.get(text_field)
         if not isinstance(value, str) or not value.strip():
-            raise ContentError(f"{where}: feltet '{field}' mangler eller er tomt. Skriv en dansk sætning.")
-        texts[field] = " ".join(value.split())
-    for field in ("question", "simpler"):
-        if not texts[field].endswith("?"):
-            raise ContentError(f"{where}: '{field}' skal være et ja/nej-spørgsmål og slutte med '?'.")
+            raise ContentError(f"{where}: feltet '{text_field}' mangler eller er tomt. Skriv en dansk sætning.")
+        texts[text_field] = " ".join(value.split())
+    for text_field in ("question", "simpler"):
+        if not texts[text_field].endswith("?"):
+            raise ContentError(f"{where}: '{text_field}' skal være et ja/nej-spørgsmål og slutte med '?'.")
     if not entry.get("patterns"):
         raise ContentError(f"{where}: 'patterns' mangler. Skriv mindst én vending, der finder det røde flag.")
     patterns = _parse_patterns(path, f"{name}.patterns", entry["patterns"], language)

@@ -100,7 +100,9 @@ def compile_catalogue(catalogue: Catalogue, nlp: Language, lemma_table: Any) -> 
         {lemma_table.get(w.value, w.value) for w in words if w.kind == LEMMA},
         wildcards,
         lemma_table,
-        key_words={w.value for rule in rules if rule.kind == FLAG for w in _words(rule.pattern.phrase) if w.kind == LEMMA},
+        key_words={
+            w.value for rule in rules if rule.kind == FLAG for w in _words(rule.pattern.phrase) if w.kind == LEMMA
+        },
     )
     classes = TokenClasses(wildcards, language.numbers)
     lemmas = _lemmas(nlp, normaliser, {w.value for w in words if w.kind in (LEMMA, EXACT)})
@@ -156,7 +158,7 @@ def _lemmas(nlp: Language, normaliser: Normaliser, words: set[str]) -> dict[str,
     texts = [normaliser.text(word) for word in ordered]
     disabled = [name for name in nlp.pipe_names if name in ("parser", "ner")]
     result = {}
-    for word, doc in zip(ordered, nlp.pipe(texts, disable=disabled)):
+    for word, doc in zip(ordered, nlp.pipe(texts, disable=disabled), strict=True):
         if len(doc) == 0:
             raise ValueError(f"the pattern word '{word}' is empty after normalisation")
         result[word] = [(token.lemma_.lower() or token.lower_, token.lower_) for token in doc]

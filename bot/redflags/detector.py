@@ -208,7 +208,7 @@ class Detector:
             self._disabled = detector_disabled()
         doc = get_nlp()(text, disable=self._disabled)
         token_classes = [compiled.classes.of(token.lower_) for token in doc]
-        for token, token_class in zip(doc, token_classes):
+        for token, token_class in zip(doc, token_classes, strict=True):
             if token_class:
                 token.norm_ = token_class
         rules = compiled.rules

@@ -75,17 +75,21 @@ class Report:
         """(what, value, target, ok) for every target that applies."""
         checks = [(f"caught {name}", value, MIN_CAUGHT, value >= MIN_CAUGHT) for name, value in self.caught.items()]
         checks += [
-            ("emergencies caught", self.emergency_caught, MIN_EMERGENCY_CAUGHT, self.emergency_caught >= MIN_EMERGENCY_CAUGHT),
+            ("emergencies caught", self.emergency_caught, MIN_EMERGENCY_CAUGHT,
+             self.emergency_caught >= MIN_EMERGENCY_CAUGHT),
             ("benign + hard escalated", self.escalated_negatives, MAX_ESCALATED_NEGATIVES,
              self.escalated_negatives <= MAX_ESCALATED_NEGATIVES),
             ("benign asked", self.asked_benign, MAX_ASKED_BENIGN, self.asked_benign <= MAX_ASKED_BENIGN),
         ]
         if self.strict:
-            checks += [(f"recall {name}", value, MIN_RECALL, value >= MIN_RECALL) for name, value in self.recall.items()]
+            checks += [
+                (f"recall {name}", value, MIN_RECALL, value >= MIN_RECALL) for name, value in self.recall.items()
+            ]
             checks += [
                 ("emergency level", self.emergency_accuracy, MIN_EMERGENCY_ACCURACY,
                  self.emergency_accuracy >= MIN_EMERGENCY_ACCURACY),
-                ("negated clean", self.specificity_negated, MIN_SPECIFICITY, self.specificity_negated >= MIN_SPECIFICITY),
+                ("negated clean", self.specificity_negated, MIN_SPECIFICITY,
+                 self.specificity_negated >= MIN_SPECIFICITY),
             ]
         return checks
 
@@ -176,7 +180,9 @@ def evaluate(items: Iterable[Item], detect: Callable[[str], Detection], strict: 
         missing = {name for name in item.flags if name not in detected and name not in asked}
         if missing or extra or (asked and item.group == "benign"):
             failures.append(
-                Failure(item, tuple(detection.flags), tuple(detection.ask), tuple(sorted(missing)), tuple(sorted(extra)))
+                Failure(
+                    item, tuple(detection.flags), tuple(detection.ask), tuple(sorted(missing)), tuple(sorted(extra))
+                )
             )
     negatives = tally["benign"][0] + tally["hard"][0]
     return Report(

@@ -11,8 +11,9 @@ someone else before it in the same clause ("min søn har feber"), of long ago or
 2009", "skal have"), a question, a figure of speech or a harmless explanation. Each reading makes the
 mention `ask` (possible: ask the question) or `context` (ruled out), or leaves it a flag, as the
 category says; "ignore" wins over "ask". A cue at most three words after a negation says the
-opposite ("uden diæt", "har ikke været på kur") and is not read. A first-person word between a someone-else cue and the mention ("min søn siger at
-jeg har feber") gives the mention back to the patient.
+opposite ("uden diæt", "har ikke været på kur") and is not read. A first-person word between a
+someone-else cue and the mention ("min søn siger at jeg har feber") gives the mention back to the
+patient.
 
 A clause ends at . ! ? ; (and new lines), at a scope_end word ("men", "selvom"), and at a comma or
 "og" followed by a clause_start word ("ingen feber, og jeg kan ikke tisse"). Cue words that belong to
@@ -29,7 +30,6 @@ from spacy.tokens import Doc
 from bot.redflags.catalogue import ASK as ASK_OUTCOME
 from bot.redflags.catalogue import BEFORE_MENTION, IGNORE, KEEP, NEAR_MENTION, Reading
 from bot.redflags.compiler import AFTER, BEFORE, EXCLUDE, FLAG, HYPOTHETICAL, READING, SCOPE_END, UNCERTAIN, Rule
-
 from bot.redflags.status import ASK, CONTEXT, EXCLUDED, NEGATED, PRESENT, Status
 
 # What a reading does to a category's mention: "ask" or "ignore".

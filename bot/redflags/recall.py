@@ -107,7 +107,7 @@ def char_ngrams(text: str) -> list[str]:
 def word_ngrams(text: str) -> list[str]:
     """scikit-learn's default word tokens (two or more word characters), as uni- and bigrams."""
     tokens = _TOKEN.findall(text)
-    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
+    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
 
 
 @dataclass(frozen=True)
@@ -148,14 +148,16 @@ class RecallModel:
         self._intercepts = intercepts
         # A probability threshold as a threshold on the decision value (the logistic is monotone).
         self._cutoffs = np.log(thresholds / (1.0 - thresholds))
-        self.thresholds = dict(zip(self.categories, thresholds.tolist()))
+        self.thresholds = dict(zip(self.categories, thresholds.tolist(), strict=True))
         self.doubt_threshold = float(doubt_threshold)
         self._doubt_cutoff = _logit(self.doubt_threshold)
 
     def possible(self, text: str) -> tuple[str, ...]:
         """Categories whose best sentence reaches its threshold, in catalogue order."""
         values = self._decision(text)
-        return tuple(name for name, value, cutoff in zip(self.categories, values, self._cutoffs) if value >= cutoff)
+        return tuple(
+            name for name, value, cutoff in zip(self.categories, values, self._cutoffs, strict=True) if value >= cutoff
+        )
 
     def doubts(self, context: str) -> bool:
         """True when the context head reads the mentions in `context` as someone else's, past,
@@ -326,7 +328,7 @@ def train(
 def _vectorisers() -> tuple[Any, Any]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return tuple(  # type: ignore[return-value]
+    return tuple(
         TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=2, lowercase=False)
         for analyzer in (char_ngrams, word_ngrams)
     )

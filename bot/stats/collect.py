@@ -17,7 +17,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 import sqlalchemy as sa
 
-from bot.triage import LEVELS, NONE, most_severe, parse_level
+from bot.triage import LEVELS, most_severe, parse_level
 
 EVENTS_TABLE = "events"
 TIMEZONE = "Europe/Copenhagen"

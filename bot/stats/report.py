@@ -251,7 +251,8 @@ def funnel_chart(total: dict[str, Any]) -> str:
         opacity = "0.45" if value == SMALL else "1"
         parts.append(f'<text x="{left - 8}" y="{y + 20}" text-anchor="end" font-size="13">{html.escape(name)}</text>')
         parts.append(
-            f'<rect x="{left}" y="{y + 4}" width="{size:.1f}" height="{row - 10}" fill="#0b5f73" fill-opacity="{opacity}">'
+            f'<rect x="{left}" y="{y + 4}" width="{size:.1f}" height="{row - 10}" '
+            f'fill="#0b5f73" fill-opacity="{opacity}">'
             f"<title>{html.escape(name)}: {value}</title></rect>"
         )
         parts.append(f'<text x="{left + size + 6:.1f}" y="{y + 20}" font-size="13">{value}</text>')
@@ -277,13 +278,16 @@ def html_page(data: dict[str, Any]) -> str:
 <html lang="da"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>{html.escape(title)}</title>
 <style>
-body {{ font: 16px/1.45 system-ui, "Segoe UI", Arial, sans-serif; color: #1b1f23; margin: 2rem auto; max-width: 46rem; padding: 0 1rem; }}
+body {{ font: 16px/1.45 system-ui, "Segoe UI", Arial, sans-serif; color: #1b1f23; \
+margin: 2rem auto; max-width: 46rem; padding: 0 1rem; }}
 h1 {{ font-size: 1.5rem; margin-bottom: .25rem; }} h2 {{ font-size: 1.15rem; margin-top: 2rem; }}
-table {{ border-collapse: collapse; width: 100%; }} td, th {{ padding: .25rem .5rem; border-bottom: 1px solid #cfd6dc; text-align: left; }}
+table {{ border-collapse: collapse; width: 100%; }} \
+td, th {{ padding: .25rem .5rem; border-bottom: 1px solid #cfd6dc; text-align: left; }}
 td.n, th.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .chart {{ max-width: 100%; height: auto; display: block; }} .note {{ color: #4b5560; font-size: .9rem; }}
 .key {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: .75rem; }}
-.key div {{ border: 1px solid #cfd6dc; border-radius: .5rem; padding: .5rem .75rem; }} .key b {{ display: block; font-size: 1.5rem; }}
+.key div {{ border: 1px solid #cfd6dc; border-radius: .5rem; padding: .5rem .75rem; }} \
+.key b {{ display: block; font-size: 1.5rem; }}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
 <p>{html.escape(_period(data))}</p>

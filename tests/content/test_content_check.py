@@ -49,7 +49,10 @@ def test_check_prints_the_lix_table_for_every_text(content_copy, capsys):
 def test_missing_field_is_named_with_its_file(content_copy):
     rewrite(content_copy / "da" / "a.md", make_text("a", replace={"title: En test\n": ""}))
     problems = problems_about(problems_for(content_copy), "a.md")
-    assert problems == [f"{content_copy / 'da' / 'a.md'}, linje 1: Feltet 'title' mangler. Tilføj 'title: ...' mellem linjerne med '---'."]
+    assert problems == [
+        f"{content_copy / 'da' / 'a.md'}, linje 1: Feltet 'title' mangler. "
+        "Tilføj 'title: ...' mellem linjerne med '---'."
+    ]
 
 
 def test_id_that_does_not_match_the_file_name_is_reported_with_its_line(content_copy):
@@ -60,7 +63,9 @@ def test_id_that_does_not_match_the_file_name_is_reported_with_its_line(content_
 
 
 def test_empty_source_title_and_bad_url_are_reported(content_copy):
-    bad = make_text("a", replace={'title: "Vælg Klogt"': 'title: ""', "url: https://vaelgklogt.dk/": "url: vaelgklogt.dk"})
+    bad = make_text(
+        "a", replace={'title: "Vælg Klogt"': 'title: ""', "url: https://vaelgklogt.dk/": "url: vaelgklogt.dk"}
+    )
     rewrite(content_copy / "da" / "a.md", bad)
     problems = problems_about(problems_for(content_copy), "a.md")
     assert any("Kilde nr. 1 mangler en titel" in p and "linje 7" in p for p in problems)
@@ -115,7 +120,8 @@ def test_a_text_the_assistant_uses_must_exist(content_copy):
     (content_copy / "da" / "privatliv.md").unlink()
     problems = problems_for(content_copy, used_ids={"privatliv", "velkommen"})
     assert problems_about(problems, "privatliv.md") == [
-        f"{content_copy / 'da' / 'privatliv.md'}: Teksten mangler. Botten bruger id'et 'privatliv' (se bot/routing.py). Opret filen."
+        f"{content_copy / 'da' / 'privatliv.md'}: Teksten mangler. "
+        "Botten bruger id'et 'privatliv' (se bot/routing.py). Opret filen."
     ]
 
 

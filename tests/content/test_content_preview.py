@@ -42,7 +42,11 @@ def test_preview_highlights_placeholder_defaults(content_copy, no_catalogue):
 def test_preview_escapes_html_from_content(content_copy, no_catalogue):
     rewrite(
         content_copy / "da" / "a.md",
-        make_text("a", "Se [her](javascript:alert(1)) & **fed**.", replace={"title: En test": 'title: "<script>alert(1)</script>"'}),
+        make_text(
+            "a",
+            "Se [her](javascript:alert(1)) & **fed**.",
+            replace={"title: En test": 'title: "<script>alert(1)</script>"'},
+        ),
     )
     page = render_preview(content_copy)
     assert "<script>" not in page
@@ -68,9 +72,14 @@ def test_preview_shows_a_broken_text_as_an_error(content_copy, no_catalogue):
 
 def test_preview_shows_red_flag_questions_with_why_and_simpler(content_copy, monkeypatch):
     category = types.SimpleNamespace(
-        level="emergency", question="Har du svært ved at tisse?", why="Det kan være <alvorligt>.", simpler="Kan du tisse?"
+        level="emergency",
+        question="Har du svært ved at tisse?",
+        why="Det kan være <alvorligt>.",
+        simpler="Kan du tisse?",
     )
-    monkeypatch.setattr(preview, "parse_catalogue", lambda path: types.SimpleNamespace(categories={"bladder_bowel": category}))
+    monkeypatch.setattr(
+        preview, "parse_catalogue", lambda path: types.SimpleNamespace(categories={"bladder_bowel": category})
+    )
     page = render_preview(content_copy)
     assert "<code>bladder_bowel</code>" in page
     assert "Akut: ring 112" in page

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.reloading import ContentError
 from bot.redflags import Detector, get_catalogue, parse_catalogue
 from bot.redflags.catalogue import CATALOGUE_FILE, CATEGORY_NAMES, LANGUAGE_FILE, last_error
+from bot.reloading import ContentError
 from bot.settings import PROJECT_ROOT
 
 CONTENT = PROJECT_ROOT / "content"
@@ -62,7 +62,9 @@ def test_bad_phrase_names_the_line_and_what_is_wrong(content_copy: Path):
     with pytest.raises(ContentError) as error:
         parse_catalogue(content_copy)
     line = next(
-        number for number, text in enumerate(content_copy.read_text(encoding="utf-8").splitlines(), 1) if "(kulde" in text
+        number
+        for number, text in enumerate(content_copy.read_text(encoding="utf-8").splitlines(), 1)
+        if "(kulde" in text
     )
     assert f"linje {line}" in str(error.value)
     assert "mangler en ')'" in str(error.value)

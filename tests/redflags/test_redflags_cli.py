@@ -29,7 +29,9 @@ def test_single_argument_prints_one_json_object():
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == 1
-    assert json.loads(lines[0]) == {"flags": ["bladder_bowel"], "level": "emergency", "negated": ["infection"], "ask": []}
+    assert json.loads(lines[0]) == {
+        "flags": ["bladder_bowel"], "level": "emergency", "negated": ["infection"], "ask": []
+    }
 
 
 def test_stdin_gives_one_json_line_per_message_in_order():

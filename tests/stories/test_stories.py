@@ -39,7 +39,10 @@ def test_there_are_at_least_25_test_stories():
 
 
 def test_rasa_data_validate_warns_only_about_the_detector_intents():
-    result = _rasa("data", "validate", "--domain", "domain.yml", "--data", *launcher.RASA_DATA, "--config", "config.yml", timeout=300)
+    result = _rasa(
+        "data", "validate", "--domain", "domain.yml", "--data", *launcher.RASA_DATA, "--config", "config.yml",
+        timeout=300,
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-3000:]
     warnings = [line.split("UserWarning: ", 1)[1].strip() for line in output.splitlines() if "UserWarning: " in line]
