@@ -150,3 +150,21 @@ def test_everyday_phrases_around_a_flag_do_not_hide_it_or_invent_another(text: s
 
 def test_a_reading_denied_a_few_words_after_a_negation_is_not_read():
     assert "weight_loss" in detect("jeg har tabt 7 kilo og har ikke været på kur").flags
+
+
+@pytest.mark.parametrize(
+    "text, negated, flag",
+    [
+        ("a hår it feber, æ ryg er bare øm", "infection", None),
+        ("æ hår et fejber", "infection", None),
+        ("jeg har et brud i ryggen", None, "fracture_risk"),
+        ("det er et brud, siger lægen", None, "fracture_risk"),
+        ("jeg har haft et par uheld med vandet", None, "bladder_bowel"),
+    ],
+)
+def test_dialect_negations_are_read_and_standard_danish_is_not_mistaken_for_them(
+    text: str, negated: str | None, flag: str | None
+):
+    result = detect(text)
+    assert negated is None or (negated in result.negated and negated not in result.flags)
+    assert flag is None or flag in result.flags
