@@ -18,14 +18,27 @@ from actions import phrases
 from bot import handover, routing, safety, screening
 from bot.content import get_store
 from bot.intents import DETECTOR_INTENTS
-from bot.redflags.catalogue import get_catalogue
 from bot.rasa.detection import DETECTION_KEY
+from bot.redflags.catalogue import get_catalogue
 from bot.settings import get_settings
-from bot.triage import EMERGENCY, LEVELS, NONE, URGENT, most_severe
+from bot.triage import EMERGENCY, LEVELS, NONE, URGENT, Level, most_severe, parse_level
 
 logger = logging.getLogger(__name__)
 
 ESCALATION_TEXTS = {EMERGENCY: routing.EMERGENCY, URGENT: routing.URGENT}
+
+
+def warm_up() -> None:
+    """Load every text, the regions and the red-flag catalogue now. Never raises: what cannot be
+    loaded is reported again when an action needs it, and answered with the safe texts."""
+    try:
+        store = get_store()
+        for text_id in store.ids():
+            store.text(text_id)
+        store.regions()
+        get_catalogue()
+    except Exception as error:  # noqa: BLE001 - the actions fall back to the safe texts
+        logger.warning("Content not loaded at start (%s); the actions load it when needed", type(error).__name__)
 
 
 def detection(tracker: Tracker) -> dict[str, Any]:
@@ -92,10 +105,9 @@ def triage_sent_this_turn(tracker: Tracker) -> str:
     return most_severe(levels)
 
 
-def escalated_level(tracker: Tracker) -> str:
+def escalated_level(tracker: Tracker) -> Level:
     """The escalation given so far in this conversation: emergency, urgent or none."""
-    level = tracker.get_slot("triage_level")
-    return level if level in (EMERGENCY, URGENT) else NONE
+    return parse_level(tracker.get_slot("triage_level"))
 
 
 def clinic(tracker: Tracker) -> dict[str, str]:
@@ -133,7 +145,9 @@ def contact(tracker: Tracker) -> safety.Contact:
     return safety.Contact(place["name"], place["phone"], place["region"], phone)
 
 
-def utter_text(dispatcher: CollectingDispatcher, messages: Iterable[str], custom: Optional[dict[str, Any]] = None) -> None:
+def utter_text(
+    dispatcher: CollectingDispatcher, messages: Iterable[str], custom: Optional[dict[str, Any]] = None
+) -> None:
     """Send chat messages and a custom payload after them as one bot event.
 
     Rasa's REST channel sends a text one message per paragraph ("\n\n") and the custom payload
@@ -194,7 +208,9 @@ def send_escalation(
     except Exception as error:  # noqa: BLE001 - never silence on an escalation (invariant 5)
         logger.error("Escalation text %s unavailable (%s); sent the built-in text", text_id, type(error).__name__)
         messages = []
-    utter_text(dispatcher, messages or [safety.escalation_text(level, contact(tracker))], {"triage": level, "flags": flags})
+    utter_text(
+        dispatcher, messages or [safety.escalation_text(level, contact(tracker))], {"triage": level, "flags": flags}
+    )
     if messages:
         dispatcher.utter_message(json_message={"content_id": text_id})
     send_handover(dispatcher, tracker, level, flags, screening_now)
@@ -272,17 +288,19 @@ def send_handover(
             duration_said=tracker.get_slot("pain_duration_said"),
         )
         catalogue = get_catalogue()
-        summary = handover.build(handover.Consultation(
-            level=level,
-            questions={name: category.question for name, category in catalogue.categories.items()},
-            answers=now.answers,
-            flags=list(flags if flags is not None else tracker.get_slot("red_flags") or []),
-            duration=now.duration,
-            duration_said=now.duration_said,
-            description=description(tracker),
-            finished=finished,
-            laegevagt_phone=contact(tracker).laegevagt_phone if level == URGENT else "",
-        ))
+        summary = handover.build(
+            handover.Consultation(
+                level=level,
+                questions={name: category.question for name, category in catalogue.categories.items()},
+                answers=now.answers,
+                flags=list(flags if flags is not None else tracker.get_slot("red_flags") or []),
+                duration=now.duration,
+                duration_said=now.duration_said,
+                description=description(tracker),
+                finished=finished,
+                laegevagt_phone=contact(tracker).laegevagt_phone if level == URGENT else "",
+            )
+        )
     except Exception as error:  # noqa: BLE001
         logger.error("Handover summary unavailable (%s)", type(error).__name__)
         return

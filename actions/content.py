@@ -16,6 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import phrases
 from actions.common import (
     ESCALATION_TEXTS,
     clinic_values,
@@ -26,8 +27,8 @@ from actions.common import (
     send_content,
     send_reminder,
     send_safe_fallback,
+    utter_text,
 )
-from actions import phrases
 from bot import routing, safety
 from bot.content import get_store
 from bot.redflags.catalogue import get_catalogue
@@ -51,8 +52,9 @@ class ActionAnswer(Action):
             dispatcher.utter_message(response="utter_rephrase")
             return []
         escalated = escalated_level(tracker) != NONE
-        if escalated and routing.after_escalation(intent or "", text_id):
-            return _answer_after_escalation(dispatcher, tracker, routing.after_escalation(intent or "", text_id))
+        after = routing.after_escalation(intent or "", text_id)
+        if escalated and after:
+            return _answer_after_escalation(dispatcher, tracker, after)
         if intent == "insist_scan":
             dispatcher.utter_message(text=phrases.INSIST_SCAN)
         in_screening = tracker.active_loop_name is not None
@@ -77,12 +79,10 @@ def _answer_after_escalation(dispatcher: CollectingDispatcher, tracker: Tracker,
         level = escalated_level(tracker)
         text_id = ESCALATION_TEXTS[level]
         try:
-            dispatcher.utter_message(text=get_store().messages(text_id, clinic_values(tracker))[0])
-            dispatcher.utter_message(json_message={"content_id": text_id})
+            utter_text(dispatcher, [get_store().messages(text_id, clinic_values(tracker))[0]], {"content_id": text_id})
         except Exception as error:  # noqa: BLE001 - the built-in text says the same
             logger.error("Text %s unavailable (%s); sent the built-in text", text_id, type(error).__name__)
-            for part in safety.escalation_text(level, contact(tracker)).split("\n\n"):
-                dispatcher.utter_message(text=part)
+            utter_text(dispatcher, [safety.escalation_text(level, contact(tracker))])
         return send_reminder(dispatcher, tracker, line=False)
     if answer == routing.AFTER_ESCALATION_WHAT_TO_SAY:
         try:
@@ -120,7 +120,9 @@ class ActionAcknowledge(Action):
         return [SlotSet("read_more", None)]
 
     @staticmethod
-    def _read_more(dispatcher: CollectingDispatcher, tracker: Tracker, pending: list[dict[str, Any]]) -> list[EventType]:
+    def _read_more(
+        dispatcher: CollectingDispatcher, tracker: Tracker, pending: list[dict[str, Any]]
+    ) -> list[EventType]:
         entry, rest = pending[0], pending[1:]
         try:
             messages = get_store().messages(entry["id"], clinic_values(tracker))
@@ -128,7 +130,5 @@ class ActionAcknowledge(Action):
             logger.error("Text %s unavailable (%s); sent the safe reply", entry.get("id"), type(error).__name__)
             send_safe_fallback(dispatcher, tracker)
             return [SlotSet("read_more", None)]
-        for message in messages[int(entry.get("next", 1)):]:
-            dispatcher.utter_message(text=message)
-        dispatcher.utter_message(json_message={"content_id": entry["id"]})
+        utter_text(dispatcher, messages[int(entry.get("next", 1)) :], {"content_id": entry["id"]})
         return offer_read_more(dispatcher, rest)

@@ -1,12 +1,17 @@
-"""The screening form's actions: read each answer, decide the next question, ask it.
+"""The screening form's validation: read each answer, decide the next question, and ask it.
 
-The rules of the screening live in `bot.screening` (`advance`); these actions only move slots and
-send what it decides. The form requests `pain_duration` for the duration question and
+The rules of the screening live in `bot.screening` (`advance`); this action only moves slots and
+sends what it decides. The form requests `pain_duration` for the duration question and
 `screening_answer` once per red-flag question of content/redflags.yml (so editors can change the
 questions without retraining); `screening_category` says which question is asked. Possible flags
 (the detector's `ask`) are asked first, quoting the patient. A "ja" escalates at once, here in the
 validation; the form then goes on with the emergency questions still open after an urgent
 escalation, and ends after an emergency one (action_triage follows every end of the form).
+
+The validation asks the next question itself, so a screening turn costs Rasa one call to the action
+server: the domain has no `action_ask_*`/`utter_ask_*` for the form's slots, and Rasa's form then
+asks nothing more (it allows the asking to be done by a custom action). It returns only the slots
+that changed, which keeps the stored conversation short.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from rasa_sdk.types import DomainDict
 from actions import phrases
 from actions.common import (
     ScreeningNow,
+    changed_slots,
+    combined_level,
     denials_in_conversation,
     escalated_level,
     events_this_turn,
@@ -58,14 +65,14 @@ def progress_of(tracker: Tracker) -> screening.Progress:
     )
 
 
-def progress_slots(progress: screening.Progress) -> list[EventType]:
-    return [
-        SlotSet("screening_answers", dict(progress.answers)),
-        SlotSet("screening_simplified", list(progress.simplified)),
-        SlotSet("screening_unclear", list(progress.unclear)),
-        SlotSet("screening_queue", list(progress.queue)),
-        SlotSet("screening_quotes", dict(progress.quotes)),
-    ]
+def progress_values(progress: screening.Progress) -> dict[str, Any]:
+    return {
+        "screening_answers": dict(progress.answers),
+        "screening_simplified": list(progress.simplified),
+        "screening_unclear": list(progress.unclear),
+        "screening_queue": list(progress.queue),
+        "screening_quotes": dict(progress.quotes),
+    }
 
 
 def is_new_turn(tracker: Tracker) -> bool:
@@ -85,7 +92,8 @@ def escalated_this_turn(tracker: Tracker) -> bool:
 
 
 class ValidateScreeningForm(Action):
-    """Reads the patient's turn into the screening slots and sets the next slot to request.
+    """Reads the patient's turn into the screening slots, sets the next slot to request and asks
+    its question.
 
     Returns no events for a red flag or a question: the form is then rejected and the rules
     escalate or answer (and come back to the form).
@@ -127,18 +135,23 @@ class ValidateScreeningForm(Action):
             now = ScreeningNow(dict(outcome.progress.answers), outcome.duration, said)
             events += send_escalation(dispatcher, tracker, outcome.level, flags, now)
         asked = outcome.next if outcome.next in categories else None
-        return [
-            *events,
-            SlotSet(DURATION_SLOT, outcome.duration),
-            SlotSet(DURATION_SAID_SLOT, said),
-            *progress_slots(outcome.progress),
-            SlotSet(ANSWER_SLOT, None),
-            SlotSet("screening_category", asked),
-            SlotSet("requested_slot", _slot_for(outcome.next, categories)),
-        ]
+        events += changed_slots(tracker, {
+            DURATION_SLOT: outcome.duration,
+            DURATION_SAID_SLOT: said,
+            **progress_values(outcome.progress),
+            "screening_category": asked,
+        })
+        if not events:
+            # Rasa rejects the form when its validation sets no slot: the turn was read all the same.
+            events.append(SlotSet(ANSWER_SLOT, None))
+        events.append(SlotSet("requested_slot", _slot_for(outcome.next, categories)))
+        level = combined_level(escalated, outcome.level)  # as this turn leaves it
+        return events + ask(dispatcher, tracker, outcome.next, outcome.progress, level)
 
 
-def _duration_said(tracker: Tracker, requested: Optional[str], new_turn: bool, outcome: screening.Outcome) -> Optional[str]:
+def _duration_said(
+    tracker: Tracker, requested: Optional[str], new_turn: bool, outcome: screening.Outcome
+) -> Optional[str]:
     """The patient's answer to the duration question as stored (for the handover summary): the
     latest message when it answered it, else what was kept before. None when it was set aside."""
     kept = tracker.get_slot(DURATION_SAID_SLOT)
@@ -156,59 +169,51 @@ def _slot_for(question: Optional[str], categories: list[str]) -> Optional[str]:
     return ANSWER_SLOT if question in categories else None
 
 
-class ActionAskPainDuration(Action):
-    """Asks how long the pain has lasted, with the three duration buttons."""
-
-    def name(self) -> str:
-        return "action_ask_pain_duration"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(text=phrases.ASK_DURATION, buttons=phrases.DURATION_BUTTONS)
-        return []
-
-
-class ActionAskScreeningAnswer(Action):
-    """Asks the red-flag question of `screening_category` with Ja / Nej / Ved ikke buttons.
+def ask(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    question: Optional[str],
+    progress: screening.Progress,
+    level: str,
+) -> list[EventType]:
+    """Ask the next question: how long the pain has lasted (with the duration buttons), or the
+    red-flag question of a category (with Ja / Nej / Ved ikke); nothing when the form ends.
 
     A possible flag is asked quoting the patient ("Du skrev: «…». …"), a flag the patient denied in
     their own words is confirmed the same way ("… For en sikkerheds skyld: …"); after a first "ved
     ikke" the question comes in simpler words, with why it matters. An introduction comes once:
-    before the first ordinary question, after an escalation, and before questions asked because
-    the red-flag check failed.
+    before the first ordinary question, after an escalation (`level`, as this turn leaves it), and
+    before questions asked because the red-flag check failed.
     """
+    if question == screening.DURATION_QUESTION:
+        dispatcher.utter_message(text=phrases.ASK_DURATION, buttons=phrases.DURATION_BUTTONS)
+        return []
+    entry: Any = get_catalogue().categories.get(question) if question else None
+    if question is None or entry is None:
+        return []
+    quote = progress.quotes.get(question)  # None: not a possible flag; "": the check failed
+    intros = list(tracker.get_slot("screening_intros") or [])
+    if level != NONE:
+        if INTRO_ESCALATED not in intros:
+            dispatcher.utter_message(text=phrases.MORE_QUESTIONS_INTRO)
+            intros.append(INTRO_ESCALATED)
+    elif quote is None and INTRO_START not in intros:
+        dispatcher.utter_message(text=phrases.SCREENING_INTRO)
+        intros.append(INTRO_START)
+    if quote == "" and INTRO_CHECK not in intros:
+        dispatcher.utter_message(text=phrases.CHECK_INTRO)
+        intros.append(INTRO_CHECK)
 
-    def name(self) -> str:
-        return "action_ask_screening_answer"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        category = tracker.get_slot("screening_category")
-        entry: Any = get_catalogue().categories.get(category or "")
-        if entry is None:
-            return []
-        progress = progress_of(tracker)
-        quote = progress.quotes.get(category)  # None: not a possible flag; "": the check failed
-        intros = list(tracker.get_slot("screening_intros") or [])
-        if escalated_level(tracker) != NONE:
-            if INTRO_ESCALATED not in intros:
-                dispatcher.utter_message(text=phrases.MORE_QUESTIONS_INTRO)
-                intros.append(INTRO_ESCALATED)
-        elif quote is None and INTRO_START not in intros:
-            dispatcher.utter_message(text=phrases.SCREENING_INTRO)
-            intros.append(INTRO_START)
-        if quote == "" and INTRO_CHECK not in intros:
-            dispatcher.utter_message(text=phrases.CHECK_INTRO)
-            intros.append(INTRO_CHECK)
-
-        if category in progress.simplified:
-            dispatcher.utter_message(text=entry.why)
-            dispatcher.utter_message(text=entry.simpler, buttons=phrases.ANSWER_BUTTONS)
-            return [SlotSet("screening_intros", intros)]
-        denied = denials_in_conversation(tracker).get(category) if quote is None else None
-        if quote:
-            text = phrases.QUOTED_QUESTION.format(quote=quote, question=entry.question)
-        elif denied:
-            text = phrases.DENIED_QUESTION.format(quote=shorten(denied), question=entry.question)
-        else:
-            text = entry.question
-        dispatcher.utter_message(text=text, buttons=phrases.ANSWER_BUTTONS)
-        return [SlotSet("screening_intros", intros)]
+    if question in progress.simplified:
+        dispatcher.utter_message(text=entry.why)
+        dispatcher.utter_message(text=entry.simpler, buttons=phrases.ANSWER_BUTTONS)
+        return changed_slots(tracker, {"screening_intros": intros})
+    denied = denials_in_conversation(tracker).get(question) if quote is None else None
+    if quote:
+        text = phrases.QUOTED_QUESTION.format(quote=quote, question=entry.question)
+    elif denied:
+        text = phrases.DENIED_QUESTION.format(quote=shorten(denied), question=entry.question)
+    else:
+        text = entry.question
+    dispatcher.utter_message(text=text, buttons=phrases.ANSWER_BUTTONS)
+    return changed_slots(tracker, {"screening_intros": intros})

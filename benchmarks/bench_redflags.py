@@ -68,8 +68,13 @@ def main() -> int:
         "spaCy pipeline (tokens+lemmas)": measure(lambda text: nlp(text, disable=disabled), messages),
     }
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"Messages: {len(messages)} from {TESTSET.relative_to(ROOT)}; CPUs: {os.cpu_count()}; load average: {load:.1f}")
-    print(f"Loading pipeline and patterns: {load_seconds:.1f} s; first pass (cold word caches): {cold_ms:.3f} ms/message\n")
+    print(
+        f"Messages: {len(messages)} from {TESTSET.relative_to(ROOT)}; CPUs: {os.cpu_count()}; load average: {load:.1f}"
+    )
+    print(
+        f"Loading pipeline and patterns: {load_seconds:.1f} s; "
+        f"first pass (cold word caches): {cold_ms:.3f} ms/message\n"
+    )
     print(f"{'':32} {'msg/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     for name, (per_second, latencies) in rows.items():
         print(

@@ -10,7 +10,7 @@ COMMANDS = {
     "content": ("bot.content.cli", "check | preview: tools for the content team"),
     "nlp": ("bot.nlp", "build: write the Danish spaCy pipeline that Rasa loads"),
     "train": ("bot.launcher", "Train the Rasa model if data, domain or config changed"),
-    "run": ("bot.launcher", "Start the action server and Rasa; print the demo page URL"),
+    "run": ("bot.launcher", "Start the action server and Rasa; print the demo page URL (--instances N: behind nginx)"),
     "chat": ("bot.chat", "Chat with the running bot in the terminal"),
     "purge": ("bot.retention", "Delete conversations older than RYGBOT_RETENTION_DAYS"),
     "stats": ("bot.stats.cli", "Clinic statistics without personal data (--format table|json|html)"),

@@ -14,7 +14,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Optional
 
 MAX_BODY_BYTES = 32 * 1024
 MAX_MESSAGE_CHARS = 2000
@@ -25,6 +25,8 @@ _PAYLOAD = re.compile(r"/[A-Za-z_]{1,64}(\{[^{}]{0,200}\})?")
 # The sender id is the conversation's only secret (DESIGN.md: UUID4), so nothing guessable is taken.
 _UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 _REGION = re.compile(r"[a-z_]{1,40}")
+# The client's id of one message, the same when it resends it (bot/rasa/resend.py): random, no text.
+_MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 _PHONE_CHARS = re.compile(r"[^0-9+ ]")
 
 # Bidirectional overrides and zero-width characters hide or reorder text; keep ZWJ for emoji.
@@ -45,7 +47,10 @@ _PHONE = re.compile(
 # A street and house number ("Søndergade 14", "Nørre Allé 3, 2. th."), optionally with postcode and
 # town, or a postcode and a capitalised town after "bor i" ("bor i 8000 Aarhus C"). A postcode alone
 # is not taken: years look the same ("i 2019 Marts").
-_STREET = r"(?i:vej|vejen|gade|gaden|allé|alle|stræde|straede|plads|pladsen|vænge|vænget|torv|torvet|boulevard|stien|parken|bakken|haven)"
+_STREET = (
+    r"(?i:vej|vejen|gade|gaden|allé|alle|stræde|straede|plads|pladsen|vænge|vænget|torv|torvet"
+    r"|boulevard|stien|parken|bakken|haven)"
+)
 # "ad stien 3 gange", "200 m ad vejen": a number that counts something is no house number.
 _COUNTED = r"gange?|dage?|døgn|uger?|måneder|år|km|m|meter|min|minutter|timer?|kg|kilo"
 _TOWN = r"\d{4}\s+[A-ZÆØÅ][a-zæøå]+(?:\s+[A-ZÆØÅ]\b\.?)?"
@@ -92,6 +97,9 @@ class GuardedMessage:
     is_payload: bool = False
     was_cut: bool = False
     redacted: tuple[str, ...] = ()
+    # The client's message id (None: Rasa makes one), and whether this is a resend of it.
+    message_id: Optional[str] = None
+    resend: bool = False
 
     @property
     def is_unreadable(self) -> bool:
@@ -185,9 +193,21 @@ def sender_id(payload: Mapping[str, Any]) -> str:
     return sender
 
 
+def delivery(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """`{"message_id", "resend"}` from the request; a resend needs a message id, or raise `GuardError`."""
+    message_id = payload.get("message_id")
+    if message_id is not None and not (isinstance(message_id, str) and _MESSAGE_ID.fullmatch(message_id)):
+        raise GuardError(400, "invalid_message_id", '"message_id" must be 8 to 64 letters, digits, "-" or "_".')
+    resend = payload.get("resend", False)
+    if not isinstance(resend, bool) or (resend and message_id is None):
+        raise GuardError(400, "invalid_resend", '"resend" must be true or false, and true only with a "message_id".')
+    return {"message_id": message_id, "resend": resend}
+
+
 def guard(payload: Mapping[str, Any]) -> GuardedMessage:
     """Check a decoded request and return what Rasa may see, or raise `GuardError` (400)."""
     sender = sender_id(payload)
+    how = delivery(payload)
     message = payload.get("message", "")
     if message is None:
         message = ""
@@ -196,9 +216,9 @@ def guard(payload: Mapping[str, Any]) -> GuardedMessage:
 
     stripped = message.strip()
     if _PAYLOAD.fullmatch(stripped):
-        return GuardedMessage(sender, stripped, "", is_payload=True)
+        return GuardedMessage(sender, stripped, "", is_payload=True, **how)
 
     cleaned = clean_text(message).lstrip("/")
     redacted_text, kinds = redact(cleaned)
     text, was_cut = cut(redacted_text)
-    return GuardedMessage(sender, text, cleaned, was_cut=was_cut, redacted=kinds)
+    return GuardedMessage(sender, text, cleaned, was_cut=was_cut, redacted=kinds, **how)

@@ -1,9 +1,10 @@
 """`python -m bot train` and `python -m bot run`: train only when needed, start both servers.
 
 The model is named after a fingerprint of everything that shapes it (domain, config, training
-data, the red-flag NLU component), so training is a quick no-op when nothing changed and the
-tests reuse the same model. `run` starts the action server and Rasa with settings from `.env`,
-waits until both answer, prints the demo page address, and stops both on Ctrl-C or SIGTERM.
+data, the red-flag NLU component, the tokenizer and its spaCy pipeline), so training is a quick
+no-op when nothing changed and the tests reuse the same model. `run` starts the action server and
+Rasa with settings from `.env`, waits until both answer, prints the demo page address, and stops
+both on Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -19,23 +20,26 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Optional, Sequence
-from urllib.parse import unquote, urlsplit
+from typing import IO, Any, Optional, Sequence
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import yaml
 
+from bot import nlp
 from bot.settings import PROJECT_ROOT, Settings, get_settings
+from bot.urls import DEMO_PATH, HEALTH_PATH
 
 logger = logging.getLogger(__name__)
 
 MODELS_DIR = PROJECT_ROOT / "models"
 VAR_DIR = PROJECT_ROOT / "var"
-SPACY_DIR = MODELS_DIR / "spacy_da"
 MODEL_PREFIX = "rygbot-"
 # What the trained model depends on. Content texts and red-flag patterns are read at run time.
 # The Rasa training data; data/redflags/ trains the red-flag recall layer, not Rasa.
 RASA_DATA = ("data/nlu", "data/stories")
-FINGERPRINT_INPUTS = ("domain.yml", "config.yml", *RASA_DATA, "bot/rasa/redflag_component.py")
+FINGERPRINT_INPUTS = (
+    "domain.yml", "config.yml", *RASA_DATA, "bot/rasa/redflag_component.py", "bot/rasa/tokenizer.py",
+)
 READY_TIMEOUT_SECONDS = 180.0
 PURGE_INTERVAL_SECONDS = 24 * 60 * 60
 
@@ -54,9 +58,7 @@ def fingerprint(root: Path = PROJECT_ROOT) -> str:
                 continue
             digest.update(str(file.relative_to(root)).encode())
             digest.update(file.read_bytes())
-    spacy_meta = SPACY_DIR / "meta.json"
-    if spacy_meta.exists():
-        digest.update(spacy_meta.read_bytes())
+    digest.update(nlp.describe().encode())  # the tokenizer's pipeline: lookup lemmas or da_core_news_sm
     return digest.hexdigest()[:16]
 
 
@@ -72,18 +74,15 @@ def rasa_env(settings: Optional[Settings] = None) -> dict[str, str]:
     env["RASA_TELEMETRY_ENABLED"] = "false"
     env["LOG_LEVEL"] = settings.log_level
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # TensorFlow sizes its thread pools to the machine; the intent model is a chain of small ops,
+    # so one pool of two threads does (a 2-core server), and several instances on one host do not
+    # crowd each other out.
+    env.setdefault("TF_INTER_OP_PARALLELISM_THREADS", "1")
+    env.setdefault("TF_INTRA_OP_PARALLELISM_THREADS", "2")
     # Rasa's dependencies warn about their own deprecated imports at every start; not ours to fix.
     env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH", "")]))
     return env
-
-
-def ensure_spacy_pipeline() -> None:
-    """Build the Danish spaCy pipeline that config.yml's SpacyNLP loads, once."""
-    if (SPACY_DIR / "meta.json").exists():
-        return
-    print("Bygger den danske sprogmodel (spaCy) ...", flush=True)
-    subprocess.run([sys.executable, "-m", "bot", "nlp", "build", str(SPACY_DIR)], cwd=PROJECT_ROOT, check=True)
 
 
 def train_if_needed(log: Optional[IO[str]] = None) -> Path:
@@ -91,7 +90,6 @@ def train_if_needed(log: Optional[IO[str]] = None) -> Path:
 
     Training runs under `nice` (the machine is shared); older rygbot models are removed.
     """
-    ensure_spacy_pipeline()
     from bot.redflags.detector import default_detector
 
     default_detector().recall_model()  # the red-flag recall layer, trained and cached once so no patient waits for it
@@ -131,13 +129,20 @@ def tracker_store_config(url: str) -> dict:
         path = path if path.is_absolute() else PROJECT_ROOT / path
         path.parent.mkdir(parents=True, exist_ok=True)
         return {"type": "SQL", "dialect": "sqlite", "db": str(path)}
-    config = {"type": "SQL", "dialect": parts.scheme, "url": parts.hostname or "localhost", "db": parts.path.lstrip("/")}
+    config: dict[str, Any] = {
+        "type": "SQL",
+        "dialect": parts.scheme,
+        "url": parts.hostname or "localhost",
+        "db": parts.path.lstrip("/"),
+    }
     if parts.port:
         config["port"] = parts.port
     if parts.username:
         config["username"] = unquote(parts.username)
     if parts.password:
         config["password"] = unquote(parts.password)
+    if parts.query:  # e.g. ?sslmode=verify-full for a database on another host
+        config["query"] = dict(parse_qsl(parts.query))
     return config
 
 
@@ -146,7 +151,14 @@ def lock_store_config(url: str) -> Optional[dict]:
     if not url:
         return None
     parts = urlsplit(url)
-    config: dict = {"type": "redis", "url": parts.hostname or "localhost", "port": parts.port or 6379}
+    # Rasa's lock keys are "<prefix>:lock:<sender>"; the prefix keeps them apart from anything else
+    # in a shared Redis (Rasa takes only an alphanumeric one and ignores others with a warning).
+    config: dict = {
+        "type": "redis",
+        "url": parts.hostname or "localhost",
+        "port": parts.port or 6379,
+        "key_prefix": "rygbot",
+    }
     if parts.path.strip("/").isdigit():
         config["db"] = int(parts.path.strip("/"))
     if parts.password:
@@ -161,7 +173,11 @@ def write_endpoints(
 ) -> Path:
     """Write Rasa's endpoints file for these settings (the repo's endpoints.yml shows the default)."""
     config: dict = {
-        "action_endpoint": {"url": f"http://{_client_host(action_host)}:{action_port}/webhook"},
+        # The actions never read the domain, so Rasa need not send it with every call.
+        "action_endpoint": {
+            "url": f"http://{_client_host(action_host)}:{action_port}/webhook",
+            "enable_selective_domain": True,
+        },
         "tracker_store": tracker_store_config(tracker_store_url),
     }
     lock_store = lock_store_config(lock_store_url)
@@ -213,10 +229,20 @@ def cors_arguments(settings: Settings) -> list[str]:
 def rasa_command(model: Path, port: int, endpoints: Path, settings: Settings) -> list[str]:
     """`rasa run` with the rygbot channel; the HTTP API only when a token is configured."""
     command = [
-        sys.executable, "-m", "rasa", "run",
-        "--model", str(model), "--endpoints", str(endpoints),
-        "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-        "--interface", settings.host, "--port", str(port),
+        sys.executable,
+        "-m",
+        "rasa",
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(PROJECT_ROOT / "credentials.yml"),
+        "--interface",
+        settings.host,
+        "--port",
+        str(port),
         *cors_arguments(settings),
     ]
     if settings.rasa_api_token:
@@ -235,8 +261,12 @@ def start_rasa(
     """Start Rasa (see `rasa_command`) in its own process group."""
     settings = settings or get_settings()
     return subprocess.Popen(
-        rasa_command(model, port, endpoints, settings), cwd=PROJECT_ROOT, env=env or rasa_env(settings),
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        rasa_command(model, port, endpoints, settings),
+        cwd=PROJECT_ROOT,
+        env=env or rasa_env(settings),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
 
 
@@ -278,8 +308,6 @@ class Running:
 
 def health_urls(host: str, rasa_port: int, action_port: int, action_host: str = "127.0.0.1") -> tuple[str, str]:
     """Where to poll: the action server's /health and the rygbot channel's health route."""
-    from bot.rasa.channel import HEALTH_PATH
-
     return (
         f"http://{_client_host(action_host)}:{action_port}/health",
         f"http://{_client_host(host)}:{rasa_port}{HEALTH_PATH}",
@@ -310,7 +338,10 @@ def run() -> int:
     model = train_if_needed()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     endpoints = write_endpoints(
-        VAR_DIR / "endpoints.yml", settings.action_port, settings.tracker_store_url, settings.lock_store_url,
+        VAR_DIR / "endpoints.yml",
+        settings.action_port,
+        settings.tracker_store_url,
+        settings.lock_store_url,
         settings.action_host,
     )
     purge_now(settings)
@@ -331,8 +362,6 @@ def run() -> int:
         )
         wait_until_ready(action_health, action_server)
         wait_until_ready(rasa_health, rasa)
-        from bot.rasa.channel import DEMO_PATH
-
         print(
             f"\nrygbot kører. Åbn http://{_client_host(settings.host)}:{settings.rasa_port}{DEMO_PATH} i en browser"
             f"\neller chat i terminalen: make chat. Stop med Ctrl-C.\n",
@@ -362,9 +391,22 @@ def main(argv: Sequence[str]) -> int:
         return 0
     if command == "run":
         try:
+            if "--instances" in argv:
+                from bot import cluster
+
+                return cluster.run(_instances(argv))
             return run()
         except UnsafeSettingError as error:
             print(f"rygbot did not start: {error}", file=sys.stderr)
             return 2
-    print("usage: python -m bot train | run", file=sys.stderr)
+    print("usage: python -m bot train | run [--instances N]", file=sys.stderr)
     return 2
+
+
+def _instances(argv: Sequence[str]) -> int:
+    """N from `run --instances N` (make run-cluster): at least one."""
+    index = list(argv).index("--instances")
+    value = argv[index + 1] if index + 1 < len(argv) else ""
+    if not value.isdigit() or int(value) < 1:
+        raise SystemExit("usage: python -m bot run --instances N (N >= 1)")
+    return int(value)

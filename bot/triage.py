@@ -19,7 +19,7 @@ _RANK: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS)}
 
 def parse_level(value: object, default: Level = NONE) -> Level:
     """`value` as a level when it is one (a slot, a stored event), else `default`."""
-    return LEVELS[LEVELS.index(value)] if value in LEVELS else default  # type: ignore[arg-type]
+    return LEVELS[LEVELS.index(value)] if value in LEVELS else default
 
 
 def most_severe(levels: Iterable[Level]) -> Level:

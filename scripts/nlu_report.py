@@ -21,7 +21,6 @@ from rasa.shared.utils.io import read_yaml_file
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
-SPACY_MODEL_DIR = ROOT / "models" / "spacy_da"
 SUMMARY_KEYS = ("accuracy", "macro avg", "weighted avg", "micro avg")
 TOP_CONFUSIONS = 15
 
@@ -39,14 +38,6 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--skip-run", action="store_true", help="only rebuild the report from an earlier run"
     )
     return parser.parse_args(argv)
-
-
-def _ensure_spacy_model(config: str) -> None:
-    """SpacyNLP in config.yml loads the Danish pipeline from models/spacy_da."""
-    uses_default_model = "models/spacy_da" in Path(config).read_text(encoding="utf-8")
-    if uses_default_model and not SPACY_MODEL_DIR.exists():
-        logger.info("building the Danish spaCy pipeline in %s", SPACY_MODEL_DIR)
-        subprocess.run([sys.executable, "-m", "bot", "nlp", "build"], cwd=ROOT, check=True)
 
 
 def _run_cross_validation(args: argparse.Namespace) -> float:
@@ -139,7 +130,6 @@ def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     seconds = None
     if not args.skip_run:
-        _ensure_spacy_model(args.config)
         seconds = _run_cross_validation(args)
     report_file = Path(args.out) / "intent_report.json"
     if not report_file.exists():

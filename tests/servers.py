@@ -19,11 +19,11 @@ import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, IO, Optional
+from typing import IO, Any, Optional
 
 from bot import launcher
-from bot.rasa.channel import DEMO_PATH, WEBHOOK_PATH
 from bot.settings import get_settings
+from bot.urls import DEMO_PATH, WEBHOOK_PATH
 
 HOST = "127.0.0.1"
 SCRIPTED_DETECTOR = Path(__file__).resolve().parent / "e2e" / "scripted_detector"
@@ -126,7 +126,9 @@ class RasaServers:
         settings = dataclasses.replace(
             get_settings(), host=HOST, cors_origins=(self.clinic_origin,), allow_any_origin=False, rasa_api_token=""
         )
-        self._rasa = launcher.start_rasa(self.model, self.rasa_port, self._endpoints, self._log, settings, env=self._env())
+        self._rasa = launcher.start_rasa(
+            self.model, self.rasa_port, self._endpoints, self._log, settings, env=self._env()
+        )
         launcher.wait_until_ready(self.base_url + "/webhooks/rygbot/", self._rasa)
 
     def kill_rasa(self) -> None:

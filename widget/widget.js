@@ -423,12 +423,15 @@
     deliver(payload);
   }
 
-  function deliver(payload) {
+  // "Prøv igen" resends with the same message id: if the first try was answered after all (only
+  // the reply was lost), the bot sends that answer again instead of taking the message twice.
+  function deliver(payload, messageId) {
     var sender = state.sender;
+    var id = messageId || uuid4();
     pending = payload;
     renderReplies();
     setPending(true);
-    post(sender, payload).then(function (messages) {
+    post(sender, payload, id, Boolean(messageId)).then(function (messages) {
       if (sender !== state.sender) return;
       pending = null;
       setPending(false);
@@ -437,18 +440,21 @@
       if (sender !== state.sender) return;
       pending = null;
       setPending(false);
-      showError(function () { deliver(payload); });
+      showError(function () { deliver(payload, id); });
     });
   }
 
-  function post(sender, message) {
+  function post(sender, message, messageId, resend) {
     var controller = window.AbortController ? new AbortController() : null;
     var timer = setTimeout(function () { if (controller) controller.abort(); }, TIMEOUT_MS);
+    var body = { sender: sender, message: message, metadata: { clinic: clinic } };
+    if (messageId) body.message_id = messageId;
+    if (resend) body.resend = true;
     return fetch(WEBHOOK, {
       method: "POST",
       // text/plain keeps this a "simple" cross-origin request: no preflight round trip.
       headers: { "Content-Type": "text/plain;charset=UTF-8" },
-      body: JSON.stringify({ sender: sender, message: message, metadata: { clinic: clinic } }),
+      body: JSON.stringify(body),
       signal: controller ? controller.signal : undefined,
       credentials: "omit"
     }).then(function (res) {

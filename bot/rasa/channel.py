@@ -7,7 +7,8 @@ only the channel sets). After Rasa answers it makes sure the patient got a safe 
 invariants 1 and 5, texts in `bot.safety`), from the same detection: when Rasa fails or says
 nothing, or when a red flag in the message was not escalated, the channel adds the escalation itself.
 Only UUID4 sender ids get in; the patient can delete their own conversation (DELETE_PATH); every
-response carries SECURITY_HEADERS.
+response carries SECURITY_HEADERS. A message the widget resends (its reply was lost) is answered once,
+also when another instance had it first (bot/rasa/resend.py).
 
 The paths below are the single source of truth for the URL layout; the widget resolves the webhook
 relative to its own script address, so a reverse proxy may mount everything under a prefix.
@@ -19,7 +20,8 @@ import asyncio
 import hashlib
 import logging
 from contextvars import ContextVar
-from typing import Any, Awaitable, Callable, Optional
+from functools import partial
+from typing import Any, Awaitable, Callable, Coroutine, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -28,7 +30,6 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import safety
-from bot.rasa.detection import METADATA_KEY, detection_data, empty_data
 from bot.input_guard import (
     MAX_BODY_BYTES,
     MAX_MESSAGE_CHARS,
@@ -40,23 +41,24 @@ from bot.input_guard import (
     sender_id,
     too_large,
 )
+from bot.rasa import speedups
+from bot.rasa.detection import METADATA_KEY, detection_data, empty_data
+from bot.rasa.resend import handle_resend
 from bot.settings import PROJECT_ROOT, get_settings
 from bot.triage import LEVELS, NONE, most_severe
+from bot.urls import (
+    CHANNEL_NAME,
+    DELETE_PATH,
+    DEMO_PATH,
+    HEALTH_PATH,
+    REGIONS_PATH,
+    STATS_PATH,
+    WEBHOOK_PATH,
+    WIDGET_CSS_PATH,
+    WIDGET_JS_PATH,
+)
 
 logger = logging.getLogger(__name__)
-
-CHANNEL_NAME = "rygbot"
-HEALTH_PATH = f"/webhooks/{CHANNEL_NAME}/"
-WEBHOOK_PATH = f"/webhooks/{CHANNEL_NAME}/webhook"
-# Each region's lægevagt number, for the widget's tap-to-call banner.
-REGIONS_PATH = f"/webhooks/{CHANNEL_NAME}/regions"
-# The patient deletes their own conversation: every event of the sender id (the UUID is the secret).
-DELETE_PATH = f"/webhooks/{CHANNEL_NAME}/delete"
-WIDGET_JS_PATH = "/widget.js"
-WIDGET_CSS_PATH = "/widget.css"
-DEMO_PATH = "/demo"
-# The clinic statistics (bot/stats/web.py): only with RYGBOT_STATS_TOKEN set and given.
-STATS_PATH = "/stats"
 
 WIDGET_DIR = PROJECT_ROOT / "widget"
 # Path -> (file in widget/, content type, Cache-Control). A fixed table: no path comes from the URL.
@@ -125,6 +127,7 @@ class RygbotInput(RestInput):
         return clinic_metadata(body.get("metadata"), defaults)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        speedups.install()
         for watched in (RASA_PROCESSOR_LOGGER, RASA_TRACKER_STORE_LOGGER):
             logging.getLogger(watched).addFilter(_ACTION_FAILURE_WATCH)
         bp = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
@@ -164,7 +167,9 @@ class RygbotInput(RestInput):
             detection = _detect(guarded.detection_text)
             # get_metadata keeps only the checked clinic; the detection key is the channel's own.
             metadata = {**(self.get_metadata(request) or {}), METADATA_KEY: detection}
-            replies = await self._ask_rasa(on_new_message, guarded, metadata)
+            # A resend is answered once, whichever instance had it first (bot/rasa/resend.py).
+            handle = partial(handle_resend, request.app.ctx.agent) if guarded.resend else on_new_message
+            replies = await self._ask_rasa(handle, guarded, metadata)
             replies = _with_safety_net(replies, guarded, _contact(metadata), detection)
             return response.json(_notes(guarded) + replies)
 
@@ -205,7 +210,10 @@ class RygbotInput(RestInput):
         """Rasa's replies, or None when Rasa raised, took too long or an action failed without an
         escalation in the reply (never log the text)."""
         collector = CollectingOutputChannel()
-        message = UserMessage(guarded.text, collector, guarded.sender, input_channel=self.name(), metadata=metadata)
+        message = UserMessage(
+            guarded.text, collector, guarded.sender, input_channel=self.name(), metadata=metadata,
+            message_id=guarded.message_id,
+        )
         failures: list[str] = []
         token = _failures_in_this_turn.set(failures)
         try:
@@ -231,7 +239,7 @@ async def _delete_conversation(agent: Any, sender: str) -> None:
 
     from bot.retention import delete_engine
 
-    store = getattr(agent, "tracker_store", None)
+    store: Any = getattr(agent, "tracker_store", None)
     while hasattr(store, "_tracker_store"):
         store = store._tracker_store
     lock_store = getattr(agent, "lock_store", None)
@@ -254,6 +262,7 @@ async def _read_body(request: Request) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while True:
+        assert request.stream is not None  # the route is declared with stream=True
         chunk = await request.stream.read()
         if chunk is None:
             break
@@ -353,7 +362,7 @@ def _route_name(path: str) -> str:
     return "static_" + "".join(ch if ch.isalnum() else "_" for ch in path.strip("/"))
 
 
-def _static_handler(path: str) -> Callable[[Request], Awaitable[HTTPResponse]]:
+def _static_handler(path: str) -> Callable[[Request], Coroutine[Any, Any, HTTPResponse]]:
     filename, content_type, cache_control = STATIC_FILES[path]
     file = WIDGET_DIR / filename
 

@@ -11,8 +11,8 @@ import pytest
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.redflags import detect
 from bot.rasa.detection import detection_data
+from bot.redflags import detect
 from tests.servers import Reply
 
 
@@ -71,11 +71,28 @@ class Outcome(Reply):
         return any(e.get("event") == "slot" and e.get("name") == name for e in self.events)
 
 
+def as_sent(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The dispatcher's messages as Rasa's REST channel sends them (OutputChannel.send_response with
+    CollectingOutputChannel): a text with buttons whole, any other text one message per paragraph,
+    then the custom payload as a message of its own."""
+    sent: list[dict[str, Any]] = []
+    for message in messages:
+        rest = {key: value for key, value in message.items() if value and key not in ("text", "custom", "template")}
+        text = message.get("text")
+        if text and not rest.get("buttons"):
+            sent += [{**rest, "text": part} for part in text.strip().split("\n\n")]
+        elif text or rest:
+            sent.append({**rest, "text": text})
+        if message.get("custom"):
+            sent.append({"custom": message["custom"]})
+    return sent
+
+
 @pytest.fixture
 def run():
     def _run(action: Action, tracker: Tracker) -> Outcome:
         dispatcher = CollectingDispatcher()
         events = asyncio.run(action.run(dispatcher, tracker, {}))
-        return Outcome(dispatcher.messages, events)
+        return Outcome(as_sent(dispatcher.messages), events)
 
     return _run

@@ -1,9 +1,9 @@
-"""The screening form's validation and ask actions."""
+"""The screening form's validation, which also asks the next question."""
 
 from __future__ import annotations
 
 from actions import phrases
-from actions.screening import ActionAskScreeningAnswer, ValidateScreeningForm
+from actions.screening import ValidateScreeningForm
 from bot.redflags import get_catalogue
 from tests.actions.conftest import make_tracker, user_event
 
@@ -33,6 +33,16 @@ def test_no_moves_to_the_next_question(run):
     outcome = answer(run, "nej", "deny")
     assert outcome.slot("screening_answers")["infection"] == "no"
     assert outcome.slot("requested_slot") == "screening_answer"
+    assert outcome.texts == [question("trauma")]
+    assert outcome.payloads == ANSWER_BUTTONS
+
+
+def test_only_the_slots_that_changed_are_set(run):
+    outcome = answer(run, "nej", "deny")
+    assert not outcome.sets("pain_duration")
+    assert not outcome.sets("screening_intros")
+    assert not outcome.sets("screening_answer")
+    assert outcome.sets("requested_slot")
 
 
 def test_yes_ends_the_form_at_once(run):
@@ -43,7 +53,7 @@ def test_yes_ends_the_form_at_once(run):
 
 def test_first_dont_know_asks_again_then_counts_as_unsure(run):
     first = answer(run, "ved ikke", "dont_know")
-    assert "infection" not in first.slot("screening_answers")
+    assert not first.sets("screening_answers")
     assert first.slot("screening_simplified") == ["infection"]
     assert first.slot("requested_slot") == "screening_answer"
     second = answer(run, "det ved jeg stadig ikke", "dont_know", {"screening_simplified": ["infection"]})
@@ -68,7 +78,7 @@ def test_an_unclear_answer_gets_a_hint_and_the_question_again(run):
 
 def test_an_unclear_answer_the_second_time_is_set_aside_as_unsure_and_the_screening_goes_on(run):
     outcome = answer(run, "grøn", "nlu_fallback", {"screening_unclear": ["infection"]})
-    assert outcome.text == phrases.ANSWER_SET_ASIDE
+    assert outcome.texts == [phrases.ANSWER_SET_ASIDE, question("trauma")]
     assert outcome.slot("screening_answers")["infection"] == "unsure"
     assert outcome.slot("screening_category") == "trauma"
     assert outcome.triage is None
@@ -79,18 +89,22 @@ def test_an_unclear_duration_the_second_time_goes_on_with_unknown(run):
     tracker = make_tracker("ja", "affirm", slots=slots, active_loop="screening_form", after=FORM_RUN)
     outcome = run(ValidateScreeningForm(), tracker)
     assert outcome.slot("pain_duration") == "unknown"
-    assert outcome.text == phrases.DURATION_SET_ASIDE
+    assert outcome.texts[0] == phrases.DURATION_SET_ASIDE
+    assert outcome.texts[-1] == question("bladder_bowel")
     assert outcome.slot("requested_slot") == "screening_answer"
     assert outcome.slot("screening_category") == "bladder_bowel"
 
 
 def test_after_an_interruption_the_question_is_asked_again_without_a_hint(run):
     after_answer = [{"event": "action", "name": "action_answer"}, {"event": "bot", "text": "svar"}, *FORM_RUN]
-    tracker = make_tracker("skal jeg scannes?", "ask_scan", slots=ASKING_INFECTION, active_loop="screening_form",
-                           after=after_answer)
+    settled = {"screening_simplified": [], "screening_unclear": [], "screening_queue": [], "screening_quotes": {}}
+    tracker = make_tracker("skal jeg scannes?", "ask_scan", slots={**ASKING_INFECTION, **settled},
+                           active_loop="screening_form", after=after_answer)
     outcome = run(ValidateScreeningForm(), tracker)
-    assert outcome.messages == []
+    assert outcome.texts == [question("infection")]
+    assert outcome.payloads == ANSWER_BUTTONS
     assert outcome.slot("requested_slot") == "screening_answer"
+    assert outcome.sets("screening_answer"), "a validation that changes nothing still sets a slot"
 
 
 def test_denied_categories_are_confirmed_not_skipped(run):
@@ -101,10 +115,10 @@ def test_denied_categories_are_confirmed_not_skipped(run):
     outcome = run(ValidateScreeningForm(), tracker)
     assert "infection" not in outcome.slot("screening_answers")
     assert outcome.slot("screening_category") == "infection"
-    ask = run(ActionAskScreeningAnswer(), make_tracker("nej", "deny", slots={**slots, "screening_category": "infection"},
-                                                       history=history))
-    assert ask.texts == [f"Du skrev: «ondt i ryggen men ingen feber». For en sikkerheds skyld: {question('infection')}"]
-    assert ask.payloads == ANSWER_BUTTONS
+    assert outcome.texts == [
+        f"Du skrev: «ondt i ryggen men ingen feber». For en sikkerheds skyld: {question('infection')}"
+    ]
+    assert outcome.payloads == ANSWER_BUTTONS
 
 
 def test_a_denial_in_the_answer_to_its_own_question_is_a_no(run):
@@ -138,9 +152,8 @@ def test_after_an_urgent_escalation_the_emergency_questions_still_come_not_the_d
     outcome = run(ValidateScreeningForm(), tracker)
     assert outcome.slot("requested_slot") == "screening_answer"
     assert outcome.slot("screening_category") == "bladder_bowel"
-    ask = run(ActionAskScreeningAnswer(), make_tracker("x", "red_flag", slots={**slots, "screening_category": "bladder_bowel"}))
-    assert ask.texts == [phrases.MORE_QUESTIONS_INTRO, question("bladder_bowel")]
-    assert ask.slot("screening_intros") == ["escalated"]
+    assert outcome.texts == [phrases.MORE_QUESTIONS_INTRO, question("bladder_bowel")]
+    assert outcome.slot("screening_intros") == ["escalated"]
 
 
 def test_after_an_urgent_escalation_a_yes_to_an_emergency_question_escalates_to_112(run):
@@ -163,6 +176,7 @@ def test_a_yes_to_an_urgent_question_escalates_at_once_and_goes_on_with_the_emer
     assert outcome.triage == {"triage": "urgent", "flags": ["trauma"]}
     assert outcome.slot("screening_category") == "bladder_bowel"
     assert outcome.slot("screening_queue") == []
+    assert outcome.texts[-2:] == [phrases.MORE_QUESTIONS_INTRO, question("bladder_bowel")]
 
 
 def test_a_possible_flag_in_the_first_message_is_asked_at_once_quoting_the_patient(run):
@@ -172,30 +186,46 @@ def test_a_possible_flag_in_the_first_message_is_asked_at_once_quoting_the_patie
     assert outcome.slot("requested_slot") == "screening_answer"
     assert outcome.slot("screening_category") == "bladder_bowel"
     assert outcome.slot("screening_quotes") == {"bladder_bowel": text}
-    slots = {"screening_category": "bladder_bowel", "screening_quotes": {"bladder_bowel": text}}
-    ask = run(ActionAskScreeningAnswer(), make_tracker(text, "possible_red_flag", slots=slots))
-    assert ask.texts == [f"Du skrev: «{text}». {question('bladder_bowel')}"]
-    assert [b["title"] for b in ask.buttons] == ["Ja", "Nej", "Ved ikke"]
+    assert outcome.texts == [f"Du skrev: «{text}». {question('bladder_bowel')}"]
+    assert [b["title"] for b in outcome.buttons] == ["Ja", "Nej", "Ved ikke"]
 
 
 def test_a_possible_flag_after_the_result_reopens_just_that_question(run):
     slots = {"pain_duration": "under_6_weeks", "screening_answers": ALL_NO, "triage_level": "none"}
-    tracker = make_tracker("nu har jeg det lidt varmt", "possible_red_flag", slots=slots, detection={"ask": ["infection"]})
+    tracker = make_tracker(
+        "nu har jeg det lidt varmt", "possible_red_flag", slots=slots, detection={"ask": ["infection"]}
+    )
     outcome = run(ValidateScreeningForm(), tracker)
     assert outcome.slot("screening_category") == "infection"
     assert "infection" not in outcome.slot("screening_answers")
-    no = run(ValidateScreeningForm(), make_tracker("nej", "deny", slots={
-        **slots, "requested_slot": "screening_answer", "screening_category": "infection",
-        "screening_answers": outcome.slot("screening_answers"), "screening_queue": ["infection"]},
-        active_loop="screening_form", after=FORM_RUN))
+    no = run(
+        ValidateScreeningForm(),
+        make_tracker(
+            "nej",
+            "deny",
+            slots={
+                **slots,
+                "requested_slot": "screening_answer",
+                "screening_category": "infection",
+                "screening_answers": outcome.slot("screening_answers"),
+                "screening_queue": ["infection"],
+            },
+            active_loop="screening_form",
+            after=FORM_RUN,
+        ),
+    )
     assert no.slot("requested_slot") is None
 
 
 def test_a_red_flag_with_a_possible_emergency_flag_asks_it_after_the_escalation(run):
     slots = {"triage_level": "urgent", "red_flags": ["trauma"]}
-    tracker = make_tracker("faldt på isen og det prikker i skridtet", "red_flag", slots=slots,
-                           detection={"flags": ["trauma"], "ask": ["saddle_numbness"]},
-                           after=[{"event": "action", "name": "action_escalate"}])
+    tracker = make_tracker(
+        "faldt på isen og det prikker i skridtet",
+        "red_flag",
+        slots=slots,
+        detection={"flags": ["trauma"], "ask": ["saddle_numbness"]},
+        after=[{"event": "action", "name": "action_escalate"}],
+    )
     outcome = run(ValidateScreeningForm(), tracker)
     assert outcome.slot("screening_category") == "saddle_numbness"
     assert outcome.slot("screening_quotes") == {"saddle_numbness": "faldt på isen og det prikker i skridtet"}
@@ -205,28 +235,37 @@ def test_a_failed_detector_asks_the_emergency_questions_without_a_quote(run):
     detection = {"ask": ["bladder_bowel", "saddle_numbness", "neuro_deficit"], "failed": True}
     outcome = run(ValidateScreeningForm(), make_tracker("ondt i ryggen", "possible_red_flag", detection=detection))
     assert outcome.slot("screening_category") == "bladder_bowel"
-    slots = {"screening_category": "bladder_bowel", "screening_quotes": outcome.slot("screening_quotes")}
-    ask = run(ActionAskScreeningAnswer(), make_tracker("ondt i ryggen", "possible_red_flag", slots=slots))
-    assert ask.texts == [phrases.CHECK_INTRO, question("bladder_bowel")]
+    assert outcome.texts == [phrases.CHECK_INTRO, question("bladder_bowel")]
 
 
 def test_first_question_comes_with_intro_and_buttons(run):
-    slots = {"pain_duration": "under_6_weeks", "screening_category": "bladder_bowel"}
-    outcome = run(ActionAskScreeningAnswer(), make_tracker("3 dage", "inform_duration", slots=slots))
+    outcome = run(
+        ValidateScreeningForm(),
+        make_tracker("3 dage", "inform_duration", slots={"requested_slot": "pain_duration"}, after=FORM_RUN),
+    )
     assert "Svar ja, nej eller ved ikke" in outcome.texts[0]
+    assert outcome.texts[1] == question("bladder_bowel")
     assert outcome.payloads == ANSWER_BUTTONS
     assert outcome.slot("screening_intros") == ["start"]
 
 
+def test_describing_the_pain_asks_how_long_with_the_duration_buttons(run):
+    outcome = run(ValidateScreeningForm(), make_tracker("jeg har ondt i lænden", "describe_pain"))
+    assert outcome.slot("requested_slot") == "pain_duration"
+    assert outcome.texts == [phrases.ASK_DURATION]
+    assert outcome.buttons == phrases.DURATION_BUTTONS
+
+
 def test_the_validation_says_which_question_comes_next(run):
-    outcome = run(ValidateScreeningForm(), make_tracker("3 dage", "inform_duration",
-                                                        slots={"requested_slot": "pain_duration"}, after=FORM_RUN))
+    outcome = run(
+        ValidateScreeningForm(),
+        make_tracker("3 dage", "inform_duration", slots={"requested_slot": "pain_duration"}, after=FORM_RUN),
+    )
     assert outcome.slot("screening_category") == "bladder_bowel"
 
 
 def test_after_dont_know_the_question_comes_in_simpler_words_with_why(run):
     entry = get_catalogue().categories["infection"]
-    slots = {**ASKING_INFECTION, "screening_simplified": ["infection"]}
-    outcome = run(ActionAskScreeningAnswer(), make_tracker("ved ikke", "dont_know", slots=slots))
+    outcome = answer(run, "ved ikke", "dont_know")
     assert outcome.texts == [entry.why, entry.simpler]
     assert [b["title"] for b in outcome.buttons] == ["Ja", "Nej", "Ved ikke"]

@@ -40,7 +40,9 @@ def test_urgent_escalation_without_region_lists_every_laegevagt(run):
 
 
 def test_escalation_never_goes_down(run):
-    tracker = make_tracker("jeg har feber", "red_flag", slots={"triage_level": "emergency", "red_flags": ["bladder_bowel"]})
+    tracker = make_tracker(
+        "jeg har feber", "red_flag", slots={"triage_level": "emergency", "red_flags": ["bladder_bowel"]}
+    )
     outcome = run(ActionEscalate(), tracker)
     assert outcome.triage == {"triage": "emergency", "flags": ["bladder_bowel", "infection"]}
     assert outcome.slot("triage_level") == "emergency"
@@ -111,7 +113,11 @@ def test_result_in_the_same_reply_as_the_escalation_adds_nothing(run):
 
 
 def test_unsure_after_an_urgent_escalation_is_added_to_the_flags(run):
-    slots = {"screening_answers": {**ALL_NO, "neuro_deficit": "unsure"}, "triage_level": "urgent", "red_flags": ["trauma"]}
+    slots = {
+        "screening_answers": {**ALL_NO, "neuro_deficit": "unsure"},
+        "triage_level": "urgent",
+        "red_flags": ["trauma"],
+    }
     outcome = run(ActionTriage(), make_tracker("ved ikke", "dont_know", slots=slots))
     assert outcome.triage == {"triage": "urgent", "flags": ["trauma", "neuro_deficit"]}
 

@@ -12,10 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from bot.rasa.channel import DEMO_PATH
-from bot.settings import PROJECT_ROOT
 from widget_page import DESKTOP
+
+from bot.settings import PROJECT_ROOT
+from bot.urls import DEMO_PATH
 
 CHROMIUM = os.environ.get("RYGBOT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

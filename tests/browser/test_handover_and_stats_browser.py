@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from widget_page import DESKTOP, PHONE, Widget
 
-from bot.rasa.channel import STATS_PATH
+from bot.urls import STATS_PATH
 from tests.servers import STATS_TOKEN
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

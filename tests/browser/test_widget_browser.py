@@ -12,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from widget_page import DESKTOP, PHONE, Widget
 
-from bot.rasa.channel import WEBHOOK_PATH, WIDGET_JS_PATH
+from bot.urls import WEBHOOK_PATH, WIDGET_JS_PATH
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -157,6 +157,37 @@ def test_server_failure_shows_an_error_with_retry_that_works(new_page, base_url)
     widget.wait_for_answer()
     expect(error).to_have_count(0)
     assert "ikke en læge" in widget.bot_text()
+
+
+def test_try_again_resends_the_same_message_id(new_page, base_url):
+    """The bot took "Nej" but the reply was lost: "Prøv igen" resends it under the same message id,
+    and the bot answers with the reply that was lost instead of taking "Nej" twice."""
+    page = new_page()
+    widget = Widget(page)
+    widget.open()
+    widget.start_screening()
+    sent, answered = [], []
+
+    def lose_the_first_reply(route):
+        sent.append(json.loads(route.request.post_data))
+        response = route.fetch()
+        answered.append(response.json())
+        if len(sent) == 1:
+            route.abort()
+        else:
+            route.fulfill(response=response)
+
+    page.route(base_url + WEBHOOK_PATH, lose_the_first_reply)
+    widget.click_reply("Nej")
+    expect(page.locator(".rb-error")).to_be_visible()
+    page.locator(".rb-retry").click()
+    widget.wait_for_answer()
+    expect(page.locator(".rb-error")).to_have_count(0)
+    first, again = sent
+    assert (again["message"], again["message_id"], again["resend"]) == ("/deny", first["message_id"], True)
+    assert "resend" not in first
+    assert answered[1] == answered[0]
+    assert "Nej" in widget.reply_titles()
 
 
 def test_reload_keeps_the_conversation_and_start_forfra_clears_it(new_page):

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from test_widget_browser import _serve_page
 from widget_page import DESKTOP, Widget
 
-from bot.rasa.channel import WIDGET_JS_PATH
+from bot.urls import WIDGET_JS_PATH
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

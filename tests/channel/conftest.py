@@ -20,8 +20,8 @@ import pytest
 from rasa.core.channels.channel import UserMessage, register
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore
-from rasa.shared.core.domain import Domain
 from rasa.server import configure_cors
+from rasa.shared.core.domain import Domain
 from sanic import Sanic
 
 from bot.rasa.channel import RygbotInput

@@ -46,7 +46,10 @@ def detector(monkeypatch):
 
 
 def test_rasa_replies_pass_through_unchanged(server):
-    server.agent.script = lambda message: [{"text": "Hej! Hvordan har din ryg det?"}, {"custom": {"content_id": "velkommen"}}]
+    server.agent.script = lambda message: [
+        {"text": "Hej! Hvordan har din ryg det?"},
+        {"custom": {"content_id": "velkommen"}},
+    ]
     reply = server.chat("hej")
     assert reply.status == 200
     assert reply.json() == [
@@ -233,7 +236,10 @@ def test_red_flag_the_dialogue_escalated_is_left_alone(server, detector):
 
 
 def test_emergency_outranks_an_urgent_escalation_from_the_dialogue(server, detector):
-    server.agent.script = lambda message: [{"text": "Kontakt lægen."}, {"custom": {"triage": "urgent", "flags": ["infection"]}}]
+    server.agent.script = lambda message: [
+        {"text": "Kontakt lægen."},
+        {"custom": {"triage": "urgent", "flags": ["infection"]}},
+    ]
     reply = server.chat("FEBER og NØDSITUATION")
     assert _texts(reply)[0] == "**Ring 112 nu.**"
     assert {"triage": "emergency", "flags": ["bladder_bowel"]} in _customs(reply)
@@ -264,7 +270,11 @@ def test_cors_preflight_for_json_posts_is_answered(server):
     reply = server.request(
         WEBHOOK,
         method="OPTIONS",
-        headers={"Origin": server.allowed_origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"},
+        headers={
+            "Origin": server.allowed_origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
     )
     assert reply.status in (200, 204)
     assert reply.headers.get("access-control-allow-origin") == server.allowed_origin
@@ -295,7 +305,13 @@ def test_demo_page_has_a_strict_content_security_policy(server):
 
 @pytest.mark.parametrize(
     "path",
-    ["/widget.js/../pyproject.toml", "/webhooks/rygbot/../../bot/settings.py", "/%2e%2e/bot/settings.py", "/demo.html", "/widget/widget.js"],
+    [
+        "/widget.js/../pyproject.toml",
+        "/webhooks/rygbot/../../bot/settings.py",
+        "/%2e%2e/bot/settings.py",
+        "/demo.html",
+        "/widget/widget.js",
+    ],
 )
 def test_no_other_file_can_be_fetched(server, path):
     assert server.request(path).status == 404
@@ -394,7 +410,8 @@ def test_a_failure_in_one_conversation_does_not_touch_another(server):
     server.agent.script = script
     results = {}
     threads = [
-        threading.Thread(target=lambda t=t: results.__setitem__(t, _texts(server.chat(t, sender=str(uuid.uuid4()))))) for t in ("fejl", "fint")
+        threading.Thread(target=lambda t=t: results.__setitem__(t, _texts(server.chat(t, sender=str(uuid.uuid4())))))
+        for t in ("fejl", "fint")
     ]
     for thread in threads:
         thread.start()
@@ -411,7 +428,9 @@ def test_guessable_sender_id_is_refused_with_400_before_rasa(server):
     assert not server.agent.received
 
 
-@pytest.mark.parametrize("path", [WEBHOOK, channel.DELETE_PATH, channel.HEALTH_PATH, channel.DEMO_PATH, channel.WIDGET_JS_PATH])
+@pytest.mark.parametrize(
+    "path", [WEBHOOK, channel.DELETE_PATH, channel.HEALTH_PATH, channel.DEMO_PATH, channel.WIDGET_JS_PATH]
+)
 def test_security_headers_on_what_the_bot_serves(server, path):
     if path in (WEBHOOK, channel.DELETE_PATH):
         reply = server.request(path, json.dumps({"sender": server.sender, "message": "hej"}).encode())

@@ -16,13 +16,18 @@ def test_bad_requests_are_refused_by_the_running_server(action_server_up):
     assert post_json(action_server_up.webhook_url, b"{oops")[0] == 400
     assert post_json(action_server_up.webhook_url, json.dumps({"message": "hej"}).encode())[0] == 400
     sender = b"5b0f3c1e-7a2d-4e8b-9c4f-1d2e3f4a5b6c"
-    assert post_json(action_server_up.webhook_url, b'{"sender": "' + sender + b'", "message": "' + b"x" * 40_000 + b'"}')[0] == 413
+    assert (
+        post_json(action_server_up.webhook_url, b'{"sender": "' + sender + b'", "message": "' + b"x" * 40_000 + b'"}')[
+            0
+        ]
+        == 413
+    )
     status, answer = post_json(action_server_up.webhook_url, json.dumps({"sender": "alice", "message": "hej"}).encode())
     assert (status, answer["error"]) == (400, "invalid_sender")
 
 
 def test_widget_files_and_demo_are_served_by_the_rasa_server(action_server_up):
-    from bot.rasa.channel import DEMO_PATH, WIDGET_CSS_PATH, WIDGET_JS_PATH
+    from bot.urls import DEMO_PATH, WIDGET_CSS_PATH, WIDGET_JS_PATH
 
     for path, kind in ((WIDGET_JS_PATH, "javascript"), (WIDGET_CSS_PATH, "css"), (DEMO_PATH, "html")):
         with urllib.request.urlopen(action_server_up.base_url + path, timeout=30) as answer:

@@ -56,7 +56,10 @@ bodies = st.one_of(
     json_values.map(lambda value: json.dumps(value).encode()),
     st.fixed_dictionaries(
         {"sender": senders},
-        optional={"message": texts | json_values, "metadata": st.fixed_dictionaries({}, optional={"clinic": clinics}) | json_values},
+        optional={
+            "message": texts | json_values,
+            "metadata": st.fixed_dictionaries({}, optional={"clinic": clinics}) | json_values,
+        },
     ).map(lambda body: json.dumps(body, ensure_ascii=False).encode("utf-8", "surrogatepass")),
     texts.map(lambda text: json.dumps({"sender": str(uuid.uuid4()), "message": text}).encode("utf-8", "surrogatepass")),
 )

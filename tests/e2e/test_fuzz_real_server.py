@@ -3,7 +3,6 @@ action server: a smaller run (each turn goes through Rasa's NLU, policies and ac
 
 from __future__ import annotations
 
-
 import pytest
 from hypothesis import given, settings
 

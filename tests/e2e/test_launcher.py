@@ -34,10 +34,15 @@ def test_postgres_tracker_store_from_url():
     }
 
 
+def test_postgres_connection_options_reach_rasa():
+    config = launcher.tracker_store_config("postgresql://rygbot@db.example/rygbot?sslmode=verify-full")
+    assert config["query"] == {"sslmode": "verify-full"}
+
+
 def test_redis_lock_store_only_when_configured():
     assert launcher.lock_store_config("") is None
     assert launcher.lock_store_config("redis://:pw@cache:6380/2") == {
-        "type": "redis", "url": "cache", "port": 6380, "db": 2, "password": "pw",
+        "type": "redis", "url": "cache", "port": 6380, "db": 2, "password": "pw", "key_prefix": "rygbot",
     }
 
 

@@ -51,7 +51,9 @@ def test_cors_allows_the_named_clinics(default_settings, tmp_path):
 
 def test_cors_star_is_refused_with_a_clear_message(default_settings):
     settings = dataclasses.replace(default_settings, cors_origins=("*",))
-    with pytest.raises(launcher.UnsafeSettingError, match="RYGBOT_CORS_ORIGINS.*any website.*RYGBOT_DEV_ALLOW_ANY_ORIGIN"):
+    with pytest.raises(
+        launcher.UnsafeSettingError, match="RYGBOT_CORS_ORIGINS.*any website.*RYGBOT_DEV_ALLOW_ANY_ORIGIN"
+    ):
         launcher.cors_arguments(settings)
 
 

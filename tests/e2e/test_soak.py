@@ -3,30 +3,18 @@ against the real servers, each reply checked against its own conversation."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
+
+from bot import loadtest
 
 pytestmark = pytest.mark.slow
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "soak.py"
 USERS = 8
 SECONDS = 60  # issue 10: a one-minute version runs in make test
 
 
-def _soak_module():
-    spec = importlib.util.spec_from_file_location("soak", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_short_soak_has_no_errors_and_no_crossed_or_lost_replies(action_server_up):
-    soak = _soak_module()
-    result = soak.soak(action_server_up.base_url, USERS, SECONDS, pid=action_server_up._rasa.pid)
+    result = loadtest.soak(action_server_up.base_url, USERS, SECONDS, pid=action_server_up._rasa.pid)
     print(result)
     assert (result["errors"], result["crossed"], result["lost"]) == (0, 0, 0), result
     assert result["consultations"] >= USERS, result
@@ -35,4 +23,4 @@ def test_short_soak_has_no_errors_and_no_crossed_or_lost_replies(action_server_u
 
 def test_soak_refuses_anything_but_loopback():
     with pytest.raises(SystemExit, match="loopback only"):
-        _soak_module().soak("http://192.0.2.1:5005", 1, 1)
+        loadtest.soak("http://192.0.2.1:5005", 1, 1)

@@ -67,6 +67,29 @@ def test_message_that_is_not_a_string_is_refused(message):
     assert _error(lambda: guard({"sender": SENDER, "message": message})).code == "invalid_message"
 
 
+def test_message_id_and_resend_pass_to_rasa_for_text_and_buttons():
+    for message in ("nej", "/deny"):
+        guarded = guard({"sender": SENDER, "message": message, "message_id": "3f1c2b9e8d4a", "resend": True})
+        assert (guarded.message_id, guarded.resend) == ("3f1c2b9e8d4a", True)
+    assert (guard({"sender": SENDER, "message": "nej"}).message_id, guard({"sender": SENDER}).resend) == (None, False)
+
+
+@pytest.mark.parametrize(
+    "extra, code",
+    [
+        ({"message_id": "kort"}, "invalid_message_id"),
+        ({"message_id": "a" * 65}, "invalid_message_id"),
+        ({"message_id": "<script>alert</script>"}, "invalid_message_id"),
+        ({"message_id": 12345678}, "invalid_message_id"),
+        ({"resend": True}, "invalid_resend"),
+        ({"message_id": "3f1c2b9e8d4a", "resend": "yes"}, "invalid_resend"),
+    ],
+)
+def test_a_malformed_message_id_or_resend_is_refused(extra, code):
+    error = _error(lambda: guard({"sender": SENDER, "message": "nej", **extra}))
+    assert (error.status, error.code) == (400, code)
+
+
 def test_message_is_trimmed_and_control_characters_are_stripped():
     guarded = guard({"sender": SENDER, "message": "  \x00ondt\x07 i\u202e ryggen\x1b  \n"})
     assert guarded.text == "ondt i ryggen"
@@ -99,7 +122,9 @@ def test_cpr_numbers_are_redacted(cpr):
     assert kinds == ("cpr",)
 
 
-@pytest.mark.parametrize("phone", ["12345678", "12 34 56 78", "1234 5678", "+45 12 34 56 78", "+4512345678", "0045 12345678"])
+@pytest.mark.parametrize(
+    "phone", ["12345678", "12 34 56 78", "1234 5678", "+45 12 34 56 78", "+4512345678", "0045 12345678"]
+)
 def test_phone_numbers_are_redacted(phone):
     text, kinds = redact(f"ring på {phone} tak")
     assert text == "ring på [telefonnummer] tak"
