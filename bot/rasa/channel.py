@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from contextvars import ContextVar
 from functools import partial
 from typing import Any, Awaitable, Callable, Coroutine, Optional
 
@@ -41,7 +40,7 @@ from bot.input_guard import (
     sender_id,
     too_large,
 )
-from bot.rasa import speedups
+from bot.rasa import failure_watch, speedups
 from bot.rasa.detection import METADATA_KEY, detection_data, empty_data
 from bot.rasa.resend import handle_resend
 from bot.settings import PROJECT_ROOT, get_settings
@@ -79,34 +78,6 @@ REPLY_TIMEOUT_SECONDS = 30.0
 
 Message = dict[str, Any]
 
-# Rasa swallows a failing action (e.g. the action server is down): it logs an error on this logger
-# and goes on, often with a fallback loop of "Det forstod jeg ikke". The channel watches that
-# logger for the message it is handling, so it can answer with the safe reply instead.
-RASA_PROCESSOR_LOGGER = "rasa.core.processor"
-# Likewise the tracker store: when the database is unavailable Rasa answers from an empty, in-memory
-# conversation (a welcome instead of the next question); the patient gets the safe reply instead.
-RASA_TRACKER_STORE_LOGGER = "rasa.core.tracker_store"
-_failures_in_this_turn: ContextVar[Optional[list[str]]] = ContextVar("rygbot_failures", default=None)
-
-
-class _ActionFailureWatch(logging.Filter):
-    """Counts errors logged by Rasa's processor and tracker store while the channel handles a
-    message; blocks nothing. The tracker store's errors quote the failed SQL with its parameters
-    (the sender id, the message text), so only their first sentence is kept."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        failures = _failures_in_this_turn.get()
-        if failures is not None and record.levelno >= logging.ERROR:
-            failures.append(record.levelname)
-        if record.name == RASA_TRACKER_STORE_LOGGER and record.levelno >= logging.WARNING:
-            first = record.getMessage().split(" Please investigate", 1)[0].split("\n", 1)[0][:300]
-            record.msg, record.args, record.exc_info, record.exc_text = first + " (details withheld)", (), None, None
-        return True
-
-
-_ACTION_FAILURE_WATCH = _ActionFailureWatch()
-
-
 class RygbotInput(RestInput):
     """Rasa's REST channel with an input guard, a safety net and the widget's static files."""
 
@@ -128,8 +99,7 @@ class RygbotInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         speedups.install()
-        for watched in (RASA_PROCESSOR_LOGGER, RASA_TRACKER_STORE_LOGGER):
-            logging.getLogger(watched).addFilter(_ACTION_FAILURE_WATCH)
+        failure_watch.install()
         bp = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @bp.route(HEALTH_PATH, methods=["GET"])
@@ -214,18 +184,15 @@ class RygbotInput(RestInput):
             guarded.text, collector, guarded.sender, input_channel=self.name(), metadata=metadata,
             message_id=guarded.message_id,
         )
-        failures: list[str] = []
-        token = _failures_in_this_turn.set(failures)
-        try:
-            await asyncio.wait_for(on_new_message(message), timeout=REPLY_TIMEOUT_SECONDS)
-        except asyncio.TimeoutError:
-            logger.error("Rasa did not answer within %.0f s; sent the safe reply", REPLY_TIMEOUT_SECONDS)
-            return None
-        except Exception as error:  # noqa: BLE001 - any failure must still give the patient a safe reply
-            logger.error("Rasa failed to handle a message (%s); sent the safe reply", type(error).__name__)
-            return None
-        finally:
-            _failures_in_this_turn.reset(token)
+        with failure_watch.watching() as failures:
+            try:
+                await asyncio.wait_for(on_new_message(message), timeout=REPLY_TIMEOUT_SECONDS)
+            except asyncio.TimeoutError:
+                logger.error("Rasa did not answer within %.0f s; sent the safe reply", REPLY_TIMEOUT_SECONDS)
+                return None
+            except Exception as error:  # noqa: BLE001 - any failure must still give the patient a safe reply
+                logger.error("Rasa failed to handle a message (%s); sent the safe reply", type(error).__name__)
+                return None
         if failures and _triage_given(collector.messages) == NONE:
             logger.error("An action or the tracker store failed while Rasa handled a message; sent the safe reply")
             return None

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from bot.rasa import channel
+from bot.rasa import channel, failure_watch
 from bot.rasa.detection import METADATA_KEY
 from bot.redflags import Detection
 
@@ -363,7 +363,7 @@ def test_safe_fallback_names_the_regions_laegevagt_number_from_content(server):
 
 
 def _log_action_failure() -> None:
-    logging.getLogger(channel.RASA_PROCESSOR_LOGGER).error("Encountered an exception while running action 'x'.")
+    logging.getLogger(failure_watch.PROCESSOR_LOGGER).error("Encountered an exception while running action 'x'.")
 
 
 def test_failed_action_gives_the_safe_reply_instead_of_rasas_fallback_loop(server):
@@ -473,7 +473,7 @@ def test_delete_route_says_so_when_the_store_fails(server, monkeypatch):
 
 def test_tracker_store_failure_gives_the_safe_reply_not_a_fresh_conversation(server):
     def store_down(message):
-        logging.getLogger(channel.RASA_TRACKER_STORE_LOGGER).error("Error happened when trying to retrieve ...")
+        logging.getLogger(failure_watch.TRACKER_STORE_LOGGER).error("Error happened when trying to retrieve ...")
         return [{"text": "Hej! Jeg er rygbot."}]
 
     server.agent.script = store_down
@@ -486,7 +486,7 @@ def test_tracker_store_errors_are_logged_without_the_message_text(server, caplog
     secret = "jeg har ondt og min datter hedder Sofie"
 
     def store_down(message):
-        logging.getLogger(channel.RASA_TRACKER_STORE_LOGGER).error(
+        logging.getLogger(failure_watch.TRACKER_STORE_LOGGER).error(
             "Error happened when trying to save conversation tracker to 'SQLTrackerStore'. Falling back to use "
             f"the 'InMemoryTrackerStore'. Please investigate the following error: (sqlite3.OperationalError) "
             f"database is locked [SQL: INSERT INTO events ...] [parameters: ('{message.sender_id}', '{secret}')]."
