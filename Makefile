@@ -41,10 +41,10 @@ redflags-eval: install ## Escalated, caught and asked figures on the own red-fla
 	@$(PY) -m bot redflags --evaluate tests/redflags/testset.yml --strict
 
 bench: install ## Red-flag detector throughput and latency
-	@$(PY) benchmarks/bench_redflags.py
+	@$(PY) -m bot bench redflags
 
 bench-chat: install ## rygbot vs a stock `rasa init` bot: latency, msg/s, RSS at 1/20/50 users (~8 min; ARGS=...)
-	@$(PY) -m benchmarks.bench_chat $(ARGS)
+	@$(PY) -m bot bench chat $(ARGS)
 
 content-check: install ## Validate content/ (schema, ids, sources, LIX)
 	@$(PY) -m bot content check
@@ -53,19 +53,19 @@ content-preview: install ## Write build/preview.html with every text and red-fla
 	@$(PY) -m bot content preview
 
 nlu-report: install ## NLU cross-validation report (intent F1 per intent) in results/
-	@$(PY) scripts/nlu_report.py
+	@$(PY) -m bot nlu-report
 
 purge: install ## Delete conversations older than RYGBOT_RETENTION_DAYS (make run does it daily)
 	@$(PY) -m bot purge
 
 soup: install ## Regenerate docs/safety/soup.md (third-party packages) from constraints.txt
-	@$(PY) scripts/soup.py
+	@$(PY) -m bot soup
 
 soak: install ## 50 concurrent consultations for 10 minutes against `make run` (loopback only)
-	@$(PY) scripts/soak.py --url http://127.0.0.1:$${RYGBOT_RASA_PORT:-5005} --users 50 --seconds 600
+	@$(PY) -m bot soak --url http://127.0.0.1:$${RYGBOT_RASA_PORT:-5005} --users 50 --seconds 600
 
 bench-cluster: install ## Messages per second of 1 vs 2 Rasa instances behind nginx, here (alternating rounds)
-	@$(PY) scripts/bench_cluster.py $(ARGS)
+	@$(PY) -m bot bench cluster $(ARGS)
 
 stats: install ## Clinic statistics without personal data (ARGS="--since 2026-12-01 --format html")
 	@$(PY) -m bot stats $(ARGS)

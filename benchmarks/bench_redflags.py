@@ -13,18 +13,15 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+from bot.nlp import detector_disabled, get_nlp
+from bot.redflags import detect
+from bot.redflags.detector import default_detector
+from bot.redflags.evaluate import load_testset
+from bot.settings import PROJECT_ROOT
 
-from bot.nlp import detector_disabled, get_nlp  # noqa: E402
-from bot.redflags import detect  # noqa: E402
-from bot.redflags.detector import default_detector  # noqa: E402
-from bot.redflags.evaluate import load_testset  # noqa: E402
-
+ROOT = PROJECT_ROOT
 TESTSET = ROOT / "tests" / "redflags" / "testset.yml"
 MIN_SECONDS = 3.0
 TARGET_PER_SECOND = 2000
@@ -49,7 +46,8 @@ def percentile(values: Iterable[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def main() -> int:
+def main(argv: Sequence[str] = ()) -> int:
+    """`python -m bot bench redflags` (takes no arguments)."""
     loading = time.perf_counter()
     nlp = get_nlp()
     default_detector().compiled()
@@ -96,4 +94,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

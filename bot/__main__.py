@@ -14,6 +14,10 @@ COMMANDS = {
     "chat": ("bot.chat", "Chat with the running bot in the terminal"),
     "purge": ("bot.retention", "Delete conversations older than RYGBOT_RETENTION_DAYS"),
     "stats": ("bot.stats.cli", "Clinic statistics without personal data (--format table|json|html)"),
+    "bench": ("bot.bench", "redflags | chat | cluster: the benchmarks (figures as ratios in one run)"),
+    "soak": ("bot.soak", "Many concurrent consultations against a running bot (--url --users --seconds)"),
+    "nlu-report": ("bot.nlu_report", "NLU cross-validation report (intent F1 per intent) in results/"),
+    "soup": ("bot.soup", "Regenerate docs/safety/soup.md from constraints.txt"),
 }
 
 

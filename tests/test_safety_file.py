@@ -4,12 +4,13 @@ every risk rating follows the DCB0129 matrix, and the SOUP list matches the pinn
 from __future__ import annotations
 
 import ast
-import importlib.util
 import re
 from functools import lru_cache
 from pathlib import Path
 
 import pytest
+
+from bot import soup
 
 ROOT = Path(__file__).resolve().parents[1]
 SAFETY = ROOT / "docs" / "safety"
@@ -106,9 +107,6 @@ def test_every_invariant_of_the_design_has_tests_that_exist():
 
 
 def test_soup_list_matches_the_pinned_packages():
-    spec = importlib.util.spec_from_file_location("soup", ROOT / "scripts" / "soup.py")
-    soup = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(soup)
     expected = soup.render((ROOT / "constraints.txt").read_text(), (ROOT / "pyproject.toml").read_text())
     assert (SAFETY / "soup.md").read_text(encoding="utf-8") == expected, "docs/safety/soup.md is stale: run make soup"
 

@@ -1,20 +1,12 @@
-"""The NLU report script turns Rasa's cross-validation output into the table the closing note quotes."""
+"""The NLU report (`python -m bot nlu-report`) turns Rasa's cross-validation output into the table
+the closing note quotes."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "nlu_report.py"
-
-
-def _load_script():
-    spec = importlib.util.spec_from_file_location("nlu_report", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
+from bot import nlu_report
 
 REPORT = {
     "affirm": {"precision": 0.9, "recall": 0.8, "f1-score": 0.85, "support": 10, "confused_with": {"deny": 2}},
@@ -26,7 +18,7 @@ REPORT = {
 
 
 def test_report_lists_weakest_intent_first_with_macro_and_weighted_f1() -> None:
-    markdown = _load_script()._format_report(REPORT, 3, None, {}, None)
+    markdown = nlu_report._format_report(REPORT, 3, None, {}, None)
     rows = [line for line in markdown.splitlines() if line.startswith("| ") and "intent" not in line]
     assert [row.split(" | ")[0] for row in rows] == ["| deny", "| affirm"]
     assert "macro avg F1: 0.820" in markdown
@@ -42,5 +34,5 @@ def test_low_confidence_share_counts_errors_and_successes(tmp_path: Path) -> Non
     (tmp_path / "intent_successes.json").write_text(
         json.dumps([prediction("deny", 0.9), prediction("affirm", 0.4), prediction("affirm", 0.6)])
     )
-    share = _load_script()._low_confidence_share(tmp_path, 0.5)
+    share = nlu_report._low_confidence_share(tmp_path, 0.5)
     assert share == {"deny": 0.5, "affirm": 0.5, "all": 0.5}

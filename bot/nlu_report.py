@@ -18,15 +18,17 @@ from pathlib import Path
 
 from rasa.shared.utils.io import read_yaml_file
 
+from bot.settings import PROJECT_ROOT
+
 logger = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = PROJECT_ROOT
 SUMMARY_KEYS = ("accuracy", "macro avg", "weighted avg", "micro avg")
 TOP_CONFUSIONS = 15
 
 
-def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def _parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bot nlu-report", description=__doc__.splitlines()[0])
     parser.add_argument("--config", default=str(ROOT / "config.yml"), help="Rasa config file")
     parser.add_argument("--nlu", default=str(ROOT / "data" / "nlu"), help="NLU data folder")
     parser.add_argument("--folds", type=int, default=3, help="cross-validation folds")
@@ -125,9 +127,10 @@ def _percent(share: float | None) -> str:
     return "" if share is None else f"{100 * share:.0f} %"
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str]) -> int:
+    """`python -m bot nlu-report [--folds N ...]` (argv[0] is the command)."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    args = _parse_args(argv)
+    args = _parse_args(argv[1:])
     seconds = None
     if not args.skip_run:
         seconds = _run_cross_validation(args)
@@ -146,4 +149,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv))

@@ -8,7 +8,7 @@ Reports errors, latency percentiles per turn, completed consultations, and the R
 at the start, after the first minute and at the end. The client is `bot.loadtest`, shared with
 `make bench-chat`.
 
-    .venv/bin/python scripts/soak.py --url http://127.0.0.1:5005 --users 50 --seconds 600
+    .venv/bin/python -m bot soak --url http://127.0.0.1:5005 --users 50 --seconds 600
 """
 
 from __future__ import annotations
@@ -21,16 +21,17 @@ from bot.loadtest import soak
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    """`python -m bot soak [--url ...]` (argv[0] is the command)."""
+    parser = argparse.ArgumentParser(prog="python -m bot soak", description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:5005")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=600)
     parser.add_argument("--pid", type=int, default=None, help="the Rasa server's pid (found from the port if left out)")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv[1:])
     result = soak(args.url, args.users, args.seconds, args.pid)
     print(json.dumps(result, indent=2))
     return 0 if result["errors"] == result["crossed"] == result["lost"] == 0 else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main(sys.argv))

@@ -6,7 +6,7 @@ the first only, and plays concurrent whole consultations (`bot.loadtest`) agains
 alternating rounds, so that other load on the machine falls on both alike. Prints the medians and
 the median of the rounds' ratios as one JSON object. Loopback only; the cluster's data goes to a temporary folder.
 
-    .venv/bin/python scripts/bench_cluster.py --users 50 --seconds 15 --rounds 3
+    .venv/bin/python -m bot bench cluster --users 50 --seconds 15 --rounds 3
 """
 
 from __future__ import annotations
