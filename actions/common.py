@@ -209,7 +209,7 @@ def send_escalation(
         logger.error("Escalation text %s unavailable (%s); sent the built-in text", text_id, type(error).__name__)
         messages = []
     utter_text(
-        dispatcher, messages or [safety.escalation_text(level, contact(tracker))], {"triage": level, "flags": flags}
+        dispatcher, messages or [safety.escalation_text(level, contact(tracker))], safety.triage_payload(level, flags)
     )
     if messages:
         dispatcher.utter_message(json_message={"content_id": text_id})

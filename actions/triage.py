@@ -27,7 +27,7 @@ from actions.common import (
     send_safe_fallback,
     triage_sent_this_turn,
 )
-from bot import routing, screening
+from bot import routing, safety, screening
 from bot.redflags.catalogue import get_catalogue
 from bot.triage import LEVELS, NONE, URGENT, level_for_answers
 
@@ -90,7 +90,7 @@ class ActionTriage(Action):
             for index, text_id in enumerate(text_ids):
                 more = send_content(dispatcher, text_id, values)
                 if index == 0:
-                    dispatcher.utter_message(json_message={"triage": NONE, "flags": []})
+                    dispatcher.utter_message(json_message=safety.triage_payload(NONE, []))
                 if more:
                     pending.append(more)
         except Exception as error:  # noqa: BLE001 - a broken text must not silence the result

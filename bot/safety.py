@@ -7,6 +7,7 @@ file cannot take them down. They only say who to call; they give no other clinic
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Iterable
 
 from bot.triage import EMERGENCY, NONE, URGENT
 
@@ -112,6 +113,6 @@ def redacted_note(kinds: tuple[str, ...]) -> str:
     return REDACTED_NOTE.format(what=what)
 
 
-def triage_payload(level: str, flags: list[str]) -> dict:
+def triage_payload(level: str, flags: Iterable[str]) -> dict[str, Any]:
     """The custom payload (DESIGN.md contract) the widget turns into a banner."""
     return {"triage": level if level in (EMERGENCY, URGENT) else NONE, "flags": list(flags)}
