@@ -245,6 +245,8 @@ def combined_level(*levels: Optional[str]) -> str:
 
 # The messages that can hold the patient's own description of the pain.
 DESCRIPTION_INTENTS = frozenset({"describe_pain", *DETECTOR_INTENTS})
+# A first message that reads as a duration still describes the pain in the patient's words.
+DURATION_INTENT = "inform_duration"
 
 
 @dataclass(frozen=True)
@@ -259,14 +261,19 @@ class ScreeningNow:
 
 def description(tracker: Tracker) -> Optional[str]:
     """The patient's first own description of the pain since the conversation began, as stored
-    (redacted by the channel); button payloads ("/…") are not descriptions."""
+    (redacted by the channel); button payloads ("/…") are not descriptions. The very first message
+    counts also when it reads as a duration: "Jeg har fået ondt i lænden for tre dage siden"."""
+    first = True
     for event in tracker.events_after_latest_restart():
         if event.get("event") != "user":
             continue
         text = (event.get("text") or "").strip()
+        if not text or text.startswith("/"):
+            continue
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if text and not text.startswith("/") and intent in DESCRIPTION_INTENTS:
+        if intent in DESCRIPTION_INTENTS or (first and intent == DURATION_INTENT):
             return text
+        first = False
     return None
 
 

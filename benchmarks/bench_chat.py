@@ -10,7 +10,7 @@ messages/s, the errors, and the servers' peak RSS (rygbot: Rasa plus its action 
 rygbot/stock ratios; also each bot's first reply after start. Machines differ, so the ratios
 measured in the same run are the figures to compare.
 
-    .venv/bin/python -m benchmarks.bench_chat [--users 1,20,50] [--rounds 2] [--seconds 20]
+    .venv/bin/python -m bot bench chat [--users 1,20,50] [--rounds 2] [--seconds 20]
 """
 
 from __future__ import annotations

@@ -99,3 +99,17 @@ def test_asking_for_it_after_an_escalation_adds_what_to_say_and_keeps_the_escala
     assert outcome.triage == {"triage": "urgent", "flags": ["infection"]}
     assert handover_of(outcome)["level"] == "urgent"
     assert outcome.texts[-1] == phrases.SHORT_REMINDER_URGENT
+
+
+def test_a_first_message_that_reads_as_a_duration_is_still_the_description(run):
+    slots = {"screening_answers": ALL_NO, "pain_duration": "under_6_weeks", "pain_duration_said": "for tre dage siden"}
+    opening = [user_event("Jeg har fået ondt i lænden for tre dage siden", "inform_duration")]
+    outcome = run(ActionTriage(), make_tracker("nej", "deny", slots=slots, history=opening))
+    assert "«Jeg har fået ondt i lænden for tre dage siden»" in handover_of(outcome)["text"]
+
+
+def test_a_later_duration_answer_is_not_taken_for_the_description(run):
+    slots = {"screening_answers": ALL_NO, "pain_duration": "under_6_weeks", "pain_duration_said": "tre dage"}
+    history = [*DESCRIBED, user_event("tre dage", "inform_duration")]
+    outcome = run(ActionTriage(), make_tracker("nej", "deny", slots=slots, history=history))
+    assert "«Jeg har fået ondt i lænden efter havearbejde»" in handover_of(outcome)["text"]
