@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import pwd
 import shutil
 import signal
 import subprocess
@@ -245,7 +246,7 @@ class Redis:
 
 NGINX_CONF = """\
 # Written by bot/cluster.py for `make run-cluster`; the routes and limits are deploy/nginx/'s.
-worker_processes 1;
+{user}worker_processes 1;
 pid {folder}/nginx.pid;
 error_log {log_dir}/nginx-error.log warn;
 events {{ worker_connections 1024; }}
@@ -274,8 +275,11 @@ http {{
 def nginx_conf(folder: Path, log_dir: Path, listen: str, rasa_ports: Sequence[int]) -> str:
     """nginx's configuration for a local cluster: deploy/nginx/'s routes over loopback instances."""
     servers = "\n".join(f"        server {HOST}:{port} max_fails=1 fail_timeout=5s;" for port in rasa_ports)
+    # Started as root, nginx's workers would drop to an unprivileged user that may not read a
+    # checkout under a private folder (a CI clone in a 0700 temporary directory): keep our own.
+    user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
     return NGINX_CONF.format(
-        folder=folder, log_dir=log_dir, listen=listen, servers=servers, widget_dir=WIDGET_DIR,
+        user=user, folder=folder, log_dir=log_dir, listen=listen, servers=servers, widget_dir=WIDGET_DIR,
         http_conf=NGINX_HTTP_CONF, routes_conf=NGINX_ROUTES_CONF,
     )
 
