@@ -50,6 +50,9 @@ class Pattern:
     line: int
     phrase: Phrase
     reach: int = DEFAULT_REACH
+    # This phrase's own context rules, over its category's: a fever years ago is over, while
+    # an organ transplant years ago still weakens the immune system ({pattern: …, context: …}).
+    context: tuple[tuple[str, Outcome], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,9 +102,11 @@ class Catalogue:
     language: Language
     level_of: dict[str, Level]
 
-    def outcome(self, category: str, reading: str) -> Outcome:
-        """What `reading` does to a mention of `category`: the category's own rule, else the default."""
-        own = self.categories[category].context.get(reading) if category in self.categories else None
+    def outcome(self, category: str, reading: str, pattern: Optional[Pattern] = None) -> Outcome:
+        """What `reading` does to a mention of `category` found by `pattern`: the pattern's own rule,
+        else the category's, else the reading's default."""
+        own = dict(pattern.context).get(reading) if pattern else None
+        own = own or (self.categories[category].context.get(reading) if category in self.categories else None)
         if own:
             return own
         return next((r.outcome for r in self.language.readings if r.name == reading), ASK)
@@ -183,7 +188,7 @@ def _parse_category(path: Path, name: str, entry: Any, language: Language) -> Ca
             raise ContentError(f"{where}: '{text_field}' skal være et ja/nej-spørgsmål og slutte med '?'.")
     if not entry.get("patterns"):
         raise ContentError(f"{where}: 'patterns' mangler. Skriv mindst én vending, der finder det røde flag.")
-    patterns = _parse_patterns(path, f"{name}.patterns", entry["patterns"], language)
+    patterns = _parse_patterns(path, f"{name}.patterns", entry["patterns"], language, with_context=True)
     exclude = _parse_patterns(path, f"{name}.exclude", entry.get("exclude") or [], language)
     context = _parse_category_context(f"{where} context", entry.get("context") or {}, language)
     return Category(name, level, texts["question"], texts["why"], texts["simpler"], patterns, exclude, context)
@@ -201,15 +206,25 @@ def _parse_category_context(where: str, items: Any, language: Language) -> dict[
     return {str(reading): OUTCOMES[OUTCOMES.index(outcome)] for reading, outcome in items.items()}
 
 
-def _parse_patterns(path: Path, field: str, items: Any, language: Optional[Language]) -> tuple[Pattern, ...]:
+def _parse_patterns(
+    path: Path, field: str, items: Any, language: Optional[Language], with_context: bool = False
+) -> tuple[Pattern, ...]:
     if not isinstance(items, list):
         raise ContentError(f"{path}, linje {_line(items)} ({field}): skriv en liste med én vending pr. linje.")
-    return tuple(_parse_pattern(path, field, item, language) for item in items)
+    return tuple(_parse_pattern(path, field, item, language, with_context) for item in items)
 
 
-def _parse_pattern(path: Path, field: str, item: Any, language: Optional[Language]) -> Pattern:
-    reach = DEFAULT_REACH
-    if isinstance(item, dict):
+def _parse_pattern(
+    path: Path, field: str, item: Any, language: Optional[Language], with_context: bool = False
+) -> Pattern:
+    reach, context = DEFAULT_REACH, {}
+    if isinstance(item, dict) and with_context and language is not None:
+        if "pattern" not in item or set(item) - {"pattern", "context"}:
+            raise ContentError(f"{path} ({field}): skriv {{pattern: vending, context: {{long_ago: flag}}}}.")
+        where = f"{path}, linje {_line(item['pattern'])} ({field}) context"
+        context = _parse_category_context(where, item.get("context") or {}, language)
+        item = item["pattern"]
+    elif isinstance(item, dict):
         if "cue" not in item:
             raise ContentError(f"{path} ({field}): skriv {{cue: vending, reach: antal ord}}.")
         reach = item.get("reach", DEFAULT_REACH)
@@ -232,7 +247,7 @@ def _parse_pattern(path: Path, field: str, item: Any, language: Optional[Languag
                     f"{path}, linje {line} ({field}): talintervallet '#{name}' findes ikke. "
                     f"Brug et af: {', '.join('#' + n for n in language.numbers)} (se {LANGUAGE_FILE})."
                 )
-    return Pattern(str(item), line, phrase, reach)
+    return Pattern(str(item), line, phrase, reach, tuple(context.items()))
 
 
 def _number_names(phrase: Phrase) -> Iterable[str]:

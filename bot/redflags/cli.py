@@ -5,6 +5,9 @@
     python -m bot redflags --explain "..."           adds "explain": the spans and decisions
     python -m bot redflags --evaluate FILE           scores; exit 1 below the targets
     python -m bot redflags --evaluate FILE --strict  also 100 % escalated (the own test set)
+
+A file whose header says "FROZEN HELD-OUT" is scored without listing its misses: reading them would
+turn it into training data. --show-misses lists them anyway; retire the file afterwards.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--explain", action="store_true", help="add the matched spans and negation decisions")
     parser.add_argument("--evaluate", metavar="FILE", help="score the detector on a labelled test set")
     parser.add_argument("--strict", action="store_true", help="with --evaluate: every flag must escalate")
+    parser.add_argument("--show-misses", action="store_true", help="with --evaluate: list misses of a frozen file")
     args = parser.parse_args(argv[1:])
     if args.evaluate:
-        return _evaluate(args.evaluate, args.strict)
+        return _evaluate(args.evaluate, args.strict, args.show_misses)
     if args.text:
         _emit(detect(" ".join(args.text)), args.explain, sys.stdout)
         return 0
@@ -45,9 +49,9 @@ def _emit(detection: Detection, explain: bool, out: TextIO) -> None:
     out.flush()
 
 
-def _evaluate(path: str, strict: bool) -> int:
-    from bot.redflags.evaluate import evaluate, load_testset
+def _evaluate(path: str, strict: bool, show_misses: bool) -> int:
+    from bot.redflags.evaluate import evaluate, is_frozen, load_testset
 
     report = evaluate(load_testset(path), detect, strict)
-    print(report.format())
+    print(report.format(show_failures=show_misses or not is_frozen(path)))
     return 0 if report.passed else 1

@@ -97,7 +97,8 @@ class Report:
     def passed(self) -> bool:
         return all(ok for *_, ok in self.checks)
 
-    def format(self) -> str:
+    def format(self, show_failures: bool = True) -> str:
+        """The report; without `show_failures` the messages stay unread (a frozen held-out file)."""
         lines = [f"Items: {sum(self.counts.values())} ({', '.join(f'{g} {n}' for g, n in self.counts.items())})", ""]
         lines.append(f"{'category':<18} {'escalated':>9} {'caught':>8}   (caught = escalated or asked at once)")
         for name in self.recall:
@@ -114,7 +115,9 @@ class Report:
         for what, value, target, ok in self.checks:
             sign = "≤" if what in ("benign + hard escalated", "benign asked") else "≥"
             lines.append(f"  {what:<26} {value:7.1%}  {sign} {target:.0%}  {'ok' if ok else 'BELOW TARGET'}")
-        if self.failures:
+        if self.failures and not show_failures:
+            lines += ["", f"Failures: {len(self.failures)} (not shown: a frozen held-out file is never read)"]
+        elif self.failures:
             lines += ["", f"Failures ({len(self.failures)}):"]
             for failure in self.failures:
                 detail = []
@@ -127,6 +130,15 @@ class Report:
                 lines.append(f"  [{failure.item.group}] {'; '.join(detail)}: {failure.item.text}")
         lines += ["", "PASS" if self.passed else "FAIL"]
         return "\n".join(lines)
+
+
+FROZEN_MARK = "FROZEN HELD-OUT"
+
+
+def is_frozen(path: Path | str) -> bool:
+    """Whether the file's header marks it as a frozen held-out file, whose misses must not be read."""
+    with open(path, encoding="utf-8") as file:
+        return any(FROZEN_MARK in line for line, _ in zip(file, range(10)))
 
 
 def load_testset(path: Path | str) -> list[Item]:

@@ -28,12 +28,12 @@ from typing import Callable, Optional, Sequence
 from spacy.tokens import Doc
 
 from bot.redflags.catalogue import ASK as ASK_OUTCOME
-from bot.redflags.catalogue import BEFORE_MENTION, IGNORE, KEEP, NEAR_MENTION, Reading
+from bot.redflags.catalogue import BEFORE_MENTION, IGNORE, KEEP, NEAR_MENTION, Pattern, Reading
 from bot.redflags.compiler import AFTER, BEFORE, EXCLUDE, FLAG, HYPOTHETICAL, READING, SCOPE_END, UNCERTAIN, Rule
 from bot.redflags.status import ASK, CONTEXT, EXCLUDED, NEGATED, PRESENT, Status
 
 # What a reading does to a category's mention: "ask" or "ignore".
-Outcome = Callable[[str, str], str]
+Outcome = Callable[[str, str, Pattern], str]
 
 HARD_ENDS = frozenset({".", "!", "?", ";", "…", "..", "...", "!!", "??", "?!"})
 SOFT_ENDS = frozenset({",", "og", "and", "-", "–", "—", "/", ":", "(", ")"})
@@ -98,16 +98,23 @@ def decide(
     if not flags:
         return []
     clauses = Clauses(doc, by_kind.get(SCOPE_END, []), clause_start)
-    inert = {i for hit in flags + by_kind.get(UNCERTAIN, []) for i in range(hit.start, hit.end)}
+    exclusions = by_kind.get(EXCLUDE, [])
+    # The words of a mention are not cues for the others ("kan ikke tisse" does not deny "tisse"),
+    # unless an exclusion removed that mention: "har ikke tisset i bukserne" denies the accident.
+    excluded = _Context(doc, exclusions, [], [], clauses)
+    kept = [flag for flag in flags if excluded.exclusion(flag) is None]
+    inert = {i for hit in kept + by_kind.get(UNCERTAIN, []) for i in range(hit.start, hit.end)}
     context = _Context(
         doc,
-        exclusions=by_kind.get(EXCLUDE, []),
+        exclusions=exclusions,
         before=[c for c in by_kind.get(BEFORE, []) + by_kind.get(HYPOTHETICAL, []) if not _touches(c, inert)],
         after=[c for c in by_kind.get(AFTER, []) if not _touches(c, inert)],
         clauses=clauses,
     )
     # A reading's cue just after a negation is denied, not read: "uden diæt", "har ikke været på kur".
+    # So is one just after "selvom": "jeg tisser ikke, selvom jeg har drukket meget" gives no excuse.
     negation_ends = [hit.end for hit in by_kind.get(BEFORE, [])]
+    negation_ends += [i + 1 for i, token in enumerate(doc) if token.lower_ in CONCESSIVE]
     cues = [
         cue
         for cue in by_kind.get(READING, [])
@@ -116,6 +123,12 @@ def decide(
     readings = _Readings(doc, cues, clauses, outcome)
     return [readings.read(context.decide(flag)) for flag in flags]
 
+
+# First words of a mention that make it a denial in itself: "ikke ... tisse", "ingen kraft i benet".
+SELF_DENIALS = frozenset({"ikke", "ingen", "intet", "not", "cannot", "can't"})
+
+# "Although": what follows is no explanation of the flag, but said in spite of it.
+CONCESSIVE = frozenset({"selvom", "skønt", "although", "though"})
 
 # Words that may stand between a negation and the reading's cue it denies ("ikke været på kur").
 NEGATED_CUE_GAP = 3
@@ -137,12 +150,22 @@ class _Context:
         self._longest_reach = max((h.rule.pattern.reach for h in before), default=0)
         self._after_starting_at = _index(after, lambda h: h.start)
 
-    def decide(self, flag: Hit) -> Decision:
+    def exclusion(self, flag: Hit) -> Optional[Hit]:
+        """The exclusion of the same category that covers the whole mention, if any."""
         for start in range(max(0, flag.start - self._longest_exclusion), flag.start + 1):
             for exclusion in self._exclusions_at.get(start, ()):
                 if exclusion.rule.category == flag.rule.category and flag.end <= exclusion.end:
-                    return Decision(flag, EXCLUDED, exclusion)
-        for end in range(flag.start, max(-1, flag.start - self._longest_reach - 1), -1):
+                    return exclusion
+        return None
+
+    def decide(self, flag: Hit) -> Decision:
+        exclusion = self.exclusion(flag)
+        if exclusion is not None:
+            return Decision(flag, EXCLUDED, exclusion)
+        # A mention that is itself a denial ("kan ikke tisse", dialect "int hold på æ vand") is the
+        # symptom; a negation just before it does not turn it around ("no" is dialect for "nu").
+        reach = 0 if self._doc[flag.start].lower_ in SELF_DENIALS else self._longest_reach + 1
+        for end in range(flag.start, max(-1, flag.start - reach), -1):
             for cue in self._before_ending_at.get(end, ()):
                 if flag.start - cue.end <= cue.rule.pattern.reach and self._clauses.open(cue.end, flag.start):
                     return Decision(flag, NEGATED, cue)
@@ -150,6 +173,9 @@ class _Context:
             for cue in self._after_starting_at.get(start, ()):
                 if _negates_from_after(self._doc, flag, cue):
                     return Decision(flag, NEGATED, cue)
+        answer = None if reach == 0 else _answered_no(self._doc, flag)
+        if answer is not None:
+            return Decision(flag, NEGATED, Hit(answer, answer + 1, flag.rule))
         return Decision(flag, PRESENT)
 
 
@@ -175,7 +201,7 @@ class _Readings:
             if not self._applies(cue, flag):
                 continue
             assert cue.rule.reading is not None and self._outcome is not None
-            outcome = self._outcome(flag.rule.category or "", cue.rule.reading.name)
+            outcome = self._outcome(flag.rule.category or "", cue.rule.reading.name, flag.rule.pattern)
             if outcome == IGNORE:
                 return Decision(flag, CONTEXT, cue)
             if outcome == ASK_OUTCOME:
@@ -220,6 +246,27 @@ def _index(hits: list[Hit], position: Callable[[Hit], int]) -> dict[int, list[Hi
     for hit in hits:
         index.setdefault(position(hit), []).append(hit)
     return index
+
+
+# Answers that deny a question the patient repeats: "Feber eller kulderystelser? -> nej".
+ANSWER_NO = frozenset({"nej", "nix", "nope", "næ", "no", "aldrig", "never"})
+ANSWER_MAX_GAP = 12
+
+
+def _answered_no(doc: Doc, flag: Hit) -> Optional[int]:
+    """Where the "nej" stands that answers the question holding the mention, if it is one. The
+    patient often echoes the screening question and answers it ("Prednisolon? Nej, aldrig."); a
+    denied flag is still confirmed by the bot with one short question."""
+    for i in range(flag.end, min(len(doc), flag.end + ANSWER_MAX_GAP)):
+        lower = doc[i].lower_
+        if lower in HARD_ENDS and "?" not in lower:
+            return None
+        if "?" in lower:
+            j = i + 1
+            while j < len(doc) and (doc[j].is_punct or doc[j].lower_ in ("->", "-", "=>", ">")):
+                j += 1
+            return j if j < len(doc) and doc[j].lower_ in ANSWER_NO else None
+    return None
 
 
 def _negates_from_after(doc: Doc, flag: Hit, cue: Hit) -> bool:

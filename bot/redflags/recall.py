@@ -15,7 +15,7 @@ threshold lets at most `MAX_REAL_FLAGS_DOUBTED` of real flags become questions o
 
 Each sentence is scored on its own (a flag in the middle of a long story is not diluted by the rest),
 and a category is asked about when its best sentence reaches the category's threshold. The thresholds
-are chosen at training time by cross-validation, for a recall of `TARGET_RECALL` on held-back folds.
+are chosen at training time by cross-validation, for a recall of `TARGET_RECALL` on held-back folds (`TARGET_RECALL_EMERGENCY` for the three emergencies).
 
 Scoring runs on every chat message, so it does not go through scikit-learn's per-call checks (about
 0.7 ms): the trained vocabularies, idf weights and coefficients are folded into one weight row per
@@ -40,7 +40,7 @@ from typing import Any, Callable, Iterable, Optional, Protocol, Sequence
 import numpy as np
 import yaml
 
-from bot.redflags.catalogue import CATEGORY_NAMES
+from bot.redflags.catalogue import CATEGORY_NAMES, EMERGENCY_CATEGORIES
 from bot.redflags.syntax import fold
 from bot.settings import PROJECT_ROOT
 
@@ -56,6 +56,8 @@ CHAR_NGRAMS = (2, 5)
 REGULARISATION_C = 4.0
 FOLDS = 5
 TARGET_RECALL = 0.92
+# The emergencies cost a patient's bladder or legs when missed; a question too many costs a "Nej".
+TARGET_RECALL_EMERGENCY = 0.96
 # Share of real flags (held-back folds) the context head may turn from an escalation into a question.
 MAX_REAL_FLAGS_DOUBTED = 0.005
 # What stands in for a pattern's mention in the context head's input.
@@ -274,6 +276,7 @@ class ContextReader(Protocol):
 def fingerprint(files: Iterable[Path], nlu_dir: Optional[Path] = NLU_DIR, sources: Iterable[Path] = ()) -> str:
     """A hash of everything that shapes the model, for the cache file's name."""
     digest = hashlib.sha256(FORMAT_VERSION.encode())
+    digest.update(f"{TARGET_RECALL} {TARGET_RECALL_EMERGENCY}".encode())
     digest.update(Path(__file__).read_bytes())
     nlu_files = sorted(nlu_dir.glob("*.yml")) if nlu_dir is not None and nlu_dir.is_dir() else []
     for path in [*files, *nlu_files, *sources]:
@@ -294,7 +297,12 @@ def train(
     mention a flag, as `context_text` gives them); choose thresholds by cross-validation."""
     texts = [prepare(example.text) for example in examples]
     labels = np.array([[name in example.flags for name in categories] for example in examples], dtype=bool)
-    thresholds = np.array([_threshold(texts, labels[:, column], TARGET_RECALL) for column in range(len(categories))])
+    thresholds = np.array(
+        [
+            _threshold(texts, labels[:, column], TARGET_RECALL_EMERGENCY if name in EMERGENCY_CATEGORIES else TARGET_RECALL)
+            for column, name in enumerate(categories)
+        ]
+    )
     mentioning = [example for example in examples if example.mentions_flag is not None]
     contexts = [prepare(context_text(example.text)) for example in mentioning]
     real = np.array([bool(example.mentions_flag) for example in mentioning], dtype=bool)

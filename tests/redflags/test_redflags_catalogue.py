@@ -138,3 +138,14 @@ def test_detector_without_any_good_catalogue_fails_safely(tmp_path: Path):
     (tmp_path / CATALOGUE_FILE).write_text("ikke: [gyldig\n", encoding="utf-8")
     result = Detector(tmp_path / CATALOGUE_FILE).detect("jeg kan ikke tisse")
     assert result.failed and result.flags == ()
+
+
+def test_a_pattern_with_its_own_context_is_parsed_and_checked(content_copy: Path):
+    rewrite(content_copy, '    - "feber*"\n', '    - {pattern: "feber*", context: {long_ago: ignore}}\n')
+    catalogue = parse_catalogue(content_copy)
+    feber = next(p for p in catalogue.categories["infection"].patterns if p.text == "feber*")
+    assert catalogue.outcome("infection", "long_ago", feber) == "ignore"
+    assert catalogue.outcome("infection", "long_ago") == "ask"
+    rewrite(content_copy, "context: {long_ago: ignore}}", "context: {for_længe_siden: ignore}}")
+    with pytest.raises(ContentError, match="ukendt læsning 'for_længe_siden'"):
+        parse_catalogue(content_copy)

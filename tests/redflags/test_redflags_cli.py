@@ -67,3 +67,17 @@ def test_evaluate_exits_non_zero_below_the_thresholds(tmp_path: Path):
     result = run("--evaluate", str(testset))
     assert result.returncode == 1
     assert "missed neuro_deficit" in result.stdout and "FAIL" in result.stdout
+
+
+def test_evaluate_does_not_list_the_misses_of_a_frozen_held_out_file(tmp_path: Path):
+    frozen = tmp_path / "frozen.yml"
+    frozen.write_text(
+        "# FROZEN HELD-OUT SET: never tune on it.\n"
+        '- {text: "mit knæ er lidt ømt", flags: [neuro_deficit], group: positive}\n',
+        encoding="utf-8",
+    )
+    hidden = run("--evaluate", str(frozen))
+    assert hidden.returncode == 1
+    assert "mit knæ" not in hidden.stdout and "Failures: 1 (not shown" in hidden.stdout
+    shown = run("--evaluate", str(frozen), "--show-misses")
+    assert "missed neuro_deficit: mit knæ er lidt ømt" in shown.stdout

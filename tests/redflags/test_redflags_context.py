@@ -168,3 +168,54 @@ def test_dialect_negations_are_read_and_standard_danish_is_not_mistaken_for_them
     result = detect(text)
     assert negated is None or (negated in result.negated and negated not in result.flags)
     assert flag is None or flag in result.flags
+
+
+@pytest.mark.parametrize(
+    "text, category, outcome",
+    [
+        # A fever years ago is over; a transplant years ago still weakens the immune system.
+        ("jeg havde feber for to år siden", "infection", "ask"),
+        ("jeg fik en ny nyre for 10 år siden", "infection", "flag"),
+        # A fracture years ago is asked about; osteoporosis lasts.
+        ("brækkede ryggen for 20 år siden", "fracture_risk", "ask"),
+        ("fik konstateret knogleskørhed for 5 år siden", "fracture_risk", "flag"),
+        # Fearing osteoporosis is a question; fearing a broken vertebra now is a suspected fracture.
+        ("jeg er bange for at jeg har knogleskørhed", "fracture_risk", "ask"),
+        ("jeg er bange for at jeg har brækket en ryghvirvel", "fracture_risk", "flag"),
+    ],
+)
+def test_a_pattern_can_have_its_own_context_rule_over_its_categorys(text: str, category: str, outcome: str):
+    result = detect(text)
+    assert (category in result.flags, category in result.ask) == (outcome == "flag", outcome == "ask")
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("Har du feber eller kulderystelser? -> nej, ingen af delene", "infection"),
+        ("Prednisolon? Nej, aldrig.", "fracture_risk"),
+    ],
+)
+def test_an_echoed_question_answered_no_is_a_denial(text: str, category: str):
+    result = detect(text)
+    assert category not in result.flags
+    assert category in result.negated
+
+
+def test_a_mention_that_is_a_denial_itself_is_not_turned_around_by_a_negation_before_it():
+    # "no" is dialect for "nu"; "int" for "ikke".
+    assert "bladder_bowel" in detect("og no ka a int hold på æ vand").flags
+    assert "bladder_bowel" in detect("Nej, jeg kan ikke tisse").flags
+
+
+def test_an_excluded_mention_does_not_shield_the_negation_inside_it():
+    result = detect("Jeg har ikke tisset i bukserne, er bare øm i lænden")
+    assert result.flags == ()
+
+
+def test_what_follows_selvom_is_no_explanation():
+    assert "bladder_bowel" in detect("jeg tisser ikke selvom jeg har drukket meget").flags
+
+
+def test_a_figure_of_speech_never_silences_an_emergency():
+    assert "neuro_deficit" in detect("det er helt lammende, benet").ask
