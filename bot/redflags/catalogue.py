@@ -35,11 +35,12 @@ IGNORE: Final = "ignore"  # not a flag for this patient now
 KEEP: Final = "flag"  # the reading changes nothing: still a flag (earlier cancer is a flag however long ago)
 OUTCOMES: tuple[Outcome, ...] = (ASK, IGNORE, KEEP)
 # Where a reading's cue must stand: before the mention in the same clause, or near it in the sentence.
-Place = Literal["before", "sentence_before", "near"]
+Place = Literal["before", "sentence_before", "near", "message"]
 BEFORE_MENTION: Final = "before"
 SENTENCE_BEFORE: Final = "sentence_before"  # before the mention anywhere in the same sentence
 NEAR_MENTION: Final = "near"
-PLACES: tuple[Place, ...] = (BEFORE_MENTION, SENTENCE_BEFORE, NEAR_MENTION)
+IN_MESSAGE: Final = "message"  # anywhere in the message: "jeg skriver for min mor" frames all of it
+PLACES: tuple[Place, ...] = (BEFORE_MENTION, SENTENCE_BEFORE, NEAR_MENTION, IN_MESSAGE)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ class Language:
     numbers: dict[str, tuple[float, float]]
     spellings: dict[str, str]
     readings: tuple[Reading, ...] = ()
+    # Words for "I": a question without one asks about a flag in general ("giver ryggen feber?").
+    first_person: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -280,6 +283,7 @@ def _parse_language(path: Path, data: Any) -> Language:
         numbers=numbers,
         spellings=_parse_spellings(path, data.get("spellings") or {}),
         readings=_parse_readings(path, data.get("context") or {}, partial),
+        first_person=_word_set(path, "first_person", data.get("first_person") or []),
     )
 
 

@@ -221,7 +221,8 @@ class Detector:
             if known is None or (end > known.end if longest else end < known.end):
                 chosen[(key, start)] = Hit(start, end, rules[key])
         catalogue = compiled.catalogue
-        decisions = decide(doc, list(chosen.values()), catalogue.language.clause_start, catalogue.outcome)
+        language = catalogue.language
+        decisions = decide(doc, list(chosen.values()), language.clause_start, catalogue.outcome, language.first_person)
         return [
             Match(
                 category=d.hit.rule.category or "",

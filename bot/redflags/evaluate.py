@@ -138,7 +138,7 @@ FROZEN_MARK = "FROZEN HELD-OUT"
 def is_frozen(path: Path | str) -> bool:
     """Whether the file's header marks it as a frozen held-out file, whose misses must not be read."""
     with open(path, encoding="utf-8") as file:
-        return any(FROZEN_MARK in line for line, _ in zip(file, range(10)))
+        return any(FROZEN_MARK in line for line, _ in zip(file, range(10), strict=False))
 
 
 def load_testset(path: Path | str) -> list[Item]:

@@ -28,7 +28,7 @@ from typing import Callable, Optional, Sequence
 from spacy.tokens import Doc
 
 from bot.redflags.catalogue import ASK as ASK_OUTCOME
-from bot.redflags.catalogue import BEFORE_MENTION, IGNORE, KEEP, NEAR_MENTION, Pattern, Reading
+from bot.redflags.catalogue import BEFORE_MENTION, IGNORE, IN_MESSAGE, KEEP, NEAR_MENTION, Pattern, Reading
 from bot.redflags.compiler import AFTER, BEFORE, EXCLUDE, FLAG, HYPOTHETICAL, READING, SCOPE_END, UNCERTAIN, Rule
 from bot.redflags.status import ASK, CONTEXT, EXCLUDED, NEGATED, PRESENT, Status
 
@@ -89,6 +89,7 @@ def decide(
     hits: Sequence[Hit],
     clause_start: frozenset[str],
     outcome: Optional[Outcome] = None,
+    first_person: frozenset[str] = frozenset(),
 ) -> list[Decision]:
     """One decision per red-flag hit, in text order. Cost grows with the text, not its square."""
     by_kind: dict[str, list[Hit]] = {}
@@ -120,12 +121,15 @@ def decide(
         for cue in by_kind.get(READING, [])
         if not any(0 <= cue.start - end <= NEGATED_CUE_GAP and clauses.open(end, cue.start) for end in negation_ends)
     ]
-    readings = _Readings(doc, cues, clauses, outcome)
+    readings = _Readings(doc, cues, clauses, outcome, first_person)
     return [readings.read(context.decide(flag)) for flag in flags]
 
 
 # First words of a mention that make it a denial in itself: "ikke ... tisse", "ingen kraft i benet".
 SELF_DENIALS = frozenset({"ikke", "ingen", "intet", "not", "cannot", "can't"})
+
+# The reading a question without "I" counts as (DESIGN.md: modality).
+QUESTION_READING = "question"
 
 # "Although": what follows is no explanation of the flag, but said in spite of it.
 CONCESSIVE = frozenset({"selvom", "skønt", "although", "though"})
@@ -167,7 +171,9 @@ class _Context:
         reach = 0 if self._doc[flag.start].lower_ in SELF_DENIALS else self._longest_reach + 1
         for end in range(flag.start, max(-1, flag.start - reach), -1):
             for cue in self._before_ending_at.get(end, ()):
-                if flag.start - cue.end <= cue.rule.pattern.reach and self._clauses.open(cue.end, flag.start):
+                # A negation right before a comma is a tag or a closed answer ("… tynd, ik', tabt mig").
+                tag = cue.end < flag.start and self._doc[cue.end].is_punct
+                if not tag and flag.start - cue.end <= cue.rule.pattern.reach and self._clauses.open(cue.end, flag.start):
                     return Decision(flag, NEGATED, cue)
         for start in (flag.end, flag.end + 1):
             for cue in self._after_starting_at.get(start, ()):
@@ -183,18 +189,24 @@ class _Readings:
     """Applies the context readings to present mentions."""
 
     def __init__(
-        self, doc: Doc, cues: list[Hit], clauses: Clauses, outcome: Optional[Outcome]
+        self,
+        doc: Doc,
+        cues: list[Hit],
+        clauses: Clauses,
+        outcome: Optional[Outcome],
+        first_person: frozenset[str] = frozenset(),
     ):
         self._cues = cues if outcome is not None else []
         self._outcome = outcome
         self._clauses = clauses
+        self._first_person = first_person
         self._resets: dict[str, _Positions] = {}
-        if self._cues:
-            self._lowers = [token.lower_ for token in doc]
-            self._sentences = _Positions([lower in HARD_ENDS for lower in self._lowers])
+        self._lowers = [token.lower_ for token in doc]
+        self._texts = [token.text for token in doc]
+        self._sentences = _Positions([lower in HARD_ENDS for lower in self._lowers])
 
     def read(self, decision: Decision) -> Decision:
-        if decision.status != PRESENT or not self._cues:
+        if decision.status != PRESENT or self._outcome is None:
             return decision
         flag, asking, keeping = decision.hit, None, None
         for cue in self._cues:
@@ -208,15 +220,42 @@ class _Readings:
                 asking = asking or cue
             if outcome == KEEP:
                 keeping = keeping or cue
+        if not asking and not keeping:
+            mark = self._general_question(flag)
+            if mark is not None:
+                outcome = self._outcome(flag.rule.category or "", QUESTION_READING, flag.rule.pattern)
+                if outcome == IGNORE:
+                    return Decision(flag, CONTEXT, mark)
+                asking = mark if outcome == ASK_OUTCOME else None
         if asking:
             return Decision(flag, ASK, asking)
         # Present, and the catalogue says so for this context ("kræft for 20 år siden"): the learned
         # context reading must not overrule what a clinician wrote down.
         return Decision(flag, PRESENT, keeping) if keeping else decision
 
+    def _general_question(self, flag: Hit) -> Optional[Hit]:
+        """The "?" ending the mention's sentence when that sentence has no word for "I": "giver
+        ryggen feber?", "can back pain make you lose weight?". Read like the question reading."""
+        if not self._first_person:
+            return None
+        end = flag.end
+        while end < len(self._lowers) and self._lowers[end] not in HARD_ENDS:
+            end += 1
+        if end == len(self._lowers) or "?" not in self._lowers[end]:
+            return None
+        start = flag.start
+        while start > 0 and self._lowers[start - 1] not in HARD_ENDS:
+            start -= 1
+        words = range(start, end)
+        if any(self._lowers[i] in self._first_person or self._texts[i] == "I" for i in words):
+            return None
+        return Hit(end, end + 1, flag.rule)
+
     def _applies(self, cue: Hit, flag: Hit) -> bool:
         reading = cue.rule.reading
         assert reading is not None
+        if reading.place == IN_MESSAGE:
+            return True
         if reading.place == NEAR_MENTION:
             distance = max(0, flag.start - cue.end, cue.start - flag.end)
             return (
@@ -280,4 +319,7 @@ def _negates_from_after(doc: Doc, flag: Hit, cue: Hit) -> bool:
         return False
     if cue.end - cue.start > 1:
         return True
+    # "skøre knogler, ik', det fandt de ud af": a one-word "ikke" between commas is a tag, not a no.
+    if doc[cue.start].lower_ == "ikke" and doc[flag.end].is_punct and cue.end < len(doc) and doc[cue.end].lower_ in ",'":
+        return False
     return cue.end == len(doc) or doc[cue.end].is_punct or doc[cue.end].lower_ in AFTER_FOLLOWERS

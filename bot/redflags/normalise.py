@@ -55,6 +55,14 @@ class Normaliser:
         key_words: Iterable[str] = (),
     ):
         self._spellings = spellings
+        # Two-word spellings read a word by its neighbour: jysk "a er it faldet" ("it" is "ikke" only
+        # after a verb or "a"/"æ"; alone it is English).
+        self._phrases = {written: right for written, right in spellings.items() if " " in written}
+        self._phrase = (
+            re.compile(r"\b(?:" + "|".join(re.escape(written) for written in self._phrases) + r")(?![\w-])")
+            if self._phrases
+            else None
+        )
         self._vocabulary = frozenset(vocabulary)
         self._wildcards = tuple(wildcards)
         self._lemmas = lemma_table
@@ -79,6 +87,8 @@ class Normaliser:
         text = _NEWLINES.sub(" . ", text)
         text = _DEGREES.sub(" grader ", text)
         text = _DIGIT_LETTER.sub(" ", text)
+        if self._phrase is not None:
+            text = self._phrase.sub(lambda match: self._phrases[match.group()], text)
         fix = word or self.word
         text = _WORD.sub(lambda match: fix(match.group()), text)
         return _SPACES.sub(" ", text).strip()

@@ -15,7 +15,8 @@ threshold lets at most `MAX_REAL_FLAGS_DOUBTED` of real flags become questions o
 
 Each sentence is scored on its own (a flag in the middle of a long story is not diluted by the rest),
 and a category is asked about when its best sentence reaches the category's threshold. The thresholds
-are chosen at training time by cross-validation, for a recall of `TARGET_RECALL` on held-back folds (`TARGET_RECALL_EMERGENCY` for the three emergencies).
+are chosen at training time by cross-validation, for a recall of `TARGET_RECALL` on held-back folds
+(`TARGET_RECALL_EMERGENCY` for the three emergencies).
 
 Scoring runs on every chat message, so it does not go through scikit-learn's per-call checks (about
 0.7 ms): the trained vocabularies, idf weights and coefficients are folded into one weight row per
@@ -297,12 +298,8 @@ def train(
     mention a flag, as `context_text` gives them); choose thresholds by cross-validation."""
     texts = [prepare(example.text) for example in examples]
     labels = np.array([[name in example.flags for name in categories] for example in examples], dtype=bool)
-    thresholds = np.array(
-        [
-            _threshold(texts, labels[:, column], TARGET_RECALL_EMERGENCY if name in EMERGENCY_CATEGORIES else TARGET_RECALL)
-            for column, name in enumerate(categories)
-        ]
-    )
+    targets = [TARGET_RECALL_EMERGENCY if name in EMERGENCY_CATEGORIES else TARGET_RECALL for name in categories]
+    thresholds = np.array([_threshold(texts, labels[:, column], target) for column, target in enumerate(targets)])
     mentioning = [example for example in examples if example.mentions_flag is not None]
     contexts = [prepare(context_text(example.text)) for example in mentioning]
     real = np.array([bool(example.mentions_flag) for example in mentioning], dtype=bool)

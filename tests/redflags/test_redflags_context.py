@@ -3,6 +3,7 @@ pattern knows. Each outcome is one of three: a flag (escalate), ask (ask the que
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -112,7 +113,7 @@ def test_a_flag_the_context_head_doubts_is_asked_about_not_escalated():
 def test_a_flag_the_catalogue_keeps_in_its_context_is_never_doubted():
     result = _DetectorWithDoubt().detect("jeg havde brystkræft for 12 år siden")
     assert result.flags == ("cancer",)
-    assert "også med «for 12 år siden»" in result.matches[0].explain()
+    assert re.search(r"også med «(for )?12 år siden»", result.matches[0].explain())
 
 
 def test_the_context_head_reads_the_message_with_each_mention_replaced():
