@@ -173,7 +173,8 @@ class _Context:
             for cue in self._before_ending_at.get(end, ()):
                 # A negation right before a comma is a tag or a closed answer ("… tynd, ik', tabt mig").
                 tag = cue.end < flag.start and self._doc[cue.end].is_punct
-                if not tag and flag.start - cue.end <= cue.rule.pattern.reach and self._clauses.open(cue.end, flag.start):
+                near = flag.start - cue.end <= cue.rule.pattern.reach
+                if not tag and near and self._clauses.open(cue.end, flag.start):
                     return Decision(flag, NEGATED, cue)
         for start in (flag.end, flag.end + 1):
             for cue in self._after_starting_at.get(start, ()):
@@ -320,6 +321,7 @@ def _negates_from_after(doc: Doc, flag: Hit, cue: Hit) -> bool:
     if cue.end - cue.start > 1:
         return True
     # "skøre knogler, ik', det fandt de ud af": a one-word "ikke" between commas is a tag, not a no.
-    if doc[cue.start].lower_ == "ikke" and doc[flag.end].is_punct and cue.end < len(doc) and doc[cue.end].lower_ in ",'":
+    tag_end = cue.end < len(doc) and doc[cue.end].lower_ in ",'"
+    if doc[cue.start].lower_ == "ikke" and doc[flag.end].is_punct and tag_end:
         return False
     return cue.end == len(doc) or doc[cue.end].is_punct or doc[cue.end].lower_ in AFTER_FOLLOWERS
