@@ -125,8 +125,8 @@ def decide(
     return [readings.read(context.decide(flag)) for flag in flags]
 
 
-# First words of a mention that make it a denial in itself: "ikke ... tisse", "ingen kraft i benet".
-SELF_DENIALS = frozenset({"ikke", "ingen", "intet", "not", "cannot", "can't"})
+# Words that make a mention a denial in itself: "kan ikke ... tisse", "benet har ingen kraft".
+SELF_DENIALS = frozenset({"ikke", "ingen", "intet", "uden", "not", "cannot", "can't"})
 
 # The reading a question without "I" counts as (DESIGN.md: modality).
 QUESTION_READING = "question"
@@ -167,8 +167,10 @@ class _Context:
         if exclusion is not None:
             return Decision(flag, EXCLUDED, exclusion)
         # A mention that is itself a denial ("kan ikke tisse", dialect "int hold på æ vand") is the
-        # symptom; a negation just before it does not turn it around ("no" is dialect for "nu").
-        reach = 0 if self._doc[flag.start].lower_ in SELF_DENIALS else self._longest_reach + 1
+        # symptom; a negation before it does not turn it around ("no" is dialect for "nu"; "kan ikke
+        # træde koblingen, benet har ingen kraft").
+        self_denial = any(self._doc[i].lower_ in SELF_DENIALS for i in range(flag.start, flag.end))
+        reach = 0 if self_denial else self._longest_reach + 1
         for end in range(flag.start, max(-1, flag.start - reach), -1):
             for cue in self._before_ending_at.get(end, ()):
                 # A negation right before a comma is a tag or a closed answer ("… tynd, ik', tabt mig").

@@ -363,3 +363,13 @@ def test_negation_ends_at_fordi():
 )
 def test_concept_patterns_keep_their_exclusions(text):
     assert detect(text).flags == ()
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["prostatakræft", "brystkræft", "tarmkræften", "lungekræft", "prostatacancer", "modermærkekræft", "knoglekræft"],
+)
+def test_compound_cancer_words_are_not_lost_to_a_longer_wildcard(word: str):
+    # A token carries one wildcard class; a new, longer prefix (say "prostata*") must not take
+    # "*kræft*" away from the words it shares.
+    assert "cancer" in detect(f"jeg har haft {word}").flags
