@@ -21,6 +21,11 @@ from bot.redflags.recall import MENTION
         ("kan man få feber af en diskusprolaps?", "infection"),
         ("hvis benet bliver svagt, hvad skal jeg så gøre?", "neuro_deficit"),
         ("min mand har ondt i ryggen og kan ikke tisse", "bladder_bowel"),
+        # A question without a word for "I" asks about a flag in general.
+        ("giver ryggen feber?", "infection"),
+        ("Can back pain make you lose weight?", "weight_loss"),
+        # "Jeg skriver for …": the writer's own illness is not the patient's.
+        ("Jeg skriver for min søn på 19. Jeg har selv haft brystkræft for fire år siden.", "cancer"),
     ],
 )
 def test_someone_else_or_a_question_asks_instead_of_escalating(text: str, category: str):
@@ -51,6 +56,11 @@ def test_pets_long_ago_planned_explained_and_figurative_are_no_flag(text: str):
         ("jeg havde brystkræft for 12 år siden", "cancer"),
         ("min søn siger at jeg har feber", "infection"),
         ("jeg vælter fordi mit ben ikke holder mig", "neuro_deficit"),
+        # A suspected fracture is the patient's own suspicion, even as a question.
+        ("kan det være et brud? jeg er 80", "fracture_risk"),
+        ("har jeg feber?", "infection"),
+        # Jysk "it" is "ikke" after a verb: "ka a it holde på vandet".
+        ("nu ka a it holde på vandet, det løber bare", "bladder_bowel"),
     ],
 )
 def test_context_that_does_not_apply_keeps_the_flag(text: str, category: str):

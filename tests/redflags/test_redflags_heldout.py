@@ -1,11 +1,13 @@
-"""The detector on the frozen held-out file (tests/redflags/heldout.yml): messages written by someone
-who saw only DESIGN.md's category table, never the patterns or the training data. Never tune on it;
-its misses are not to be read while changing the detector (retire it into data/redflags/ instead).
+"""The detector on the frozen held-out file (tests/redflags/heldout.yml, held-out set 2): messages
+written by someone who saw only DESIGN.md's category table, never the patterns or the training data.
+Never tune on it; its misses are not to be read while changing the detector (`python -m bot redflags
+--evaluate` prints only their count for a file marked FROZEN; retire it into data/redflags/ if they
+are ever read, as held-out set 1 was).
 
-The issue's targets are checked where they are met today (emergencies caught, benign and hard
-negatives escalated, benign messages asked about). Where one is not yet met (every category caught
-≥ 99 %), the test holds the level measured on 2026-12-01 as a floor, so nothing slips back; see
-tests/redflags/ROUNDS.md for the figures and the gap.
+The issue's targets are checked where they are met: emergencies caught, benign and hard negatives
+escalated, benign messages asked about. Every category caught ≥ 99 % is not met yet; the test holds
+the floor set for held-out set 1 (96 %), so nothing slips back. tests/redflags/ROUNDS.md has the
+figures and the gap.
 """
 
 from __future__ import annotations
