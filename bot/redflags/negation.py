@@ -237,14 +237,18 @@ class _Readings:
         return Decision(flag, PRESENT, keeping) if keeping else decision
 
     def _general_question(self, flag: Hit) -> Optional[Hit]:
-        """The "?" ending the mention's sentence when that sentence has no word for "I": "giver
-        ryggen feber?", "can back pain make you lose weight?". Read like the question reading."""
+        """The "?" ending the mention's sentence when that sentence has no word for "I" and no comma
+        after the mention: "giver ryggen feber?", "can back pain make you lose weight?". Read like
+        the question reading."""
         if not self._first_person:
             return None
         end = flag.end
         while end < len(self._lowers) and self._lowers[end] not in HARD_ENDS:
             end += 1
         if end == len(self._lowers) or "?" not in self._lowers[end]:
+            return None
+        # "kræft for 10 år siden, er det relevant?": the question is a tail, the history is told.
+        if "," in self._lowers[flag.end : end]:
             return None
         start = flag.start
         while start > 0 and self._lowers[start - 1] not in HARD_ENDS:

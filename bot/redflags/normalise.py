@@ -215,12 +215,11 @@ class TokenClasses:
         return [other.key for other in self._wildcards if other.implies(wildcard)]
 
     def _of(self, word: str) -> str:
-        if word[:1].isdigit():
-            if _NUMBER.match(word):
-                value = float(word.replace(",", "."))
-                for name, (low, high) in self._numbers:
-                    if low <= value <= high:
-                        return f"#{name}"
+        if word[:1].isdigit() and _NUMBER.match(word):
+            value = float(word.replace(",", "."))
+            for name, (low, high) in self._numbers:
+                if low <= value <= high:
+                    return f"#{name}"
             return ""
         folded = fold(word)
         for wildcard in self._wildcards:
