@@ -73,11 +73,11 @@ def test_evaluate_does_not_list_the_misses_of_a_frozen_held_out_file(tmp_path: P
     frozen = tmp_path / "frozen.yml"
     frozen.write_text(
         "# FROZEN HELD-OUT SET: never tune on it.\n"
-        '- {text: "mit knæ er lidt ømt", flags: [neuro_deficit], group: positive}\n',
+        '- {text: "hej med jer", flags: [neuro_deficit], group: positive}\n',
         encoding="utf-8",
     )
     hidden = run("--evaluate", str(frozen))
     assert hidden.returncode == 1
-    assert "mit knæ" not in hidden.stdout and "Failures: 1 (not shown" in hidden.stdout
+    assert "hej med jer" not in hidden.stdout and "Failures: 1 (not shown" in hidden.stdout
     shown = run("--evaluate", str(frozen), "--show-misses")
-    assert "missed neuro_deficit: mit knæ er lidt ømt" in shown.stdout
+    assert "missed neuro_deficit: hej med jer" in shown.stdout
