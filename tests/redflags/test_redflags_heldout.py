@@ -18,9 +18,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from bot.redflags import detect
 import pytest
 
+from bot.redflags import detect
 from bot.redflags.evaluate import (
     MAX_ASKED_BENIGN,
     MAX_ESCALATED_NEGATIVES,
