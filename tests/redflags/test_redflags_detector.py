@@ -373,3 +373,10 @@ def test_compound_cancer_words_are_not_lost_to_a_longer_wildcard(word: str):
     # A token carries one wildcard class; a new, longer prefix (say "prostata*") must not take
     # "*kræft*" away from the words it shares.
     assert "cancer" in detect(f"jeg har haft {word}").flags
+
+
+def test_kraefter_is_strength_not_cancer():
+    # "*kræft*" also matches "kræfter" (strength): "uden kræfter i benet" is a weak leg, not cancer.
+    result = detect("mit ben er helt uden kræfter, det er blevet værre hver dag")
+    assert "cancer" not in result.flags
+    assert "neuro_deficit" in result.flags
