@@ -190,6 +190,9 @@ def test_dialect_negations_are_read_and_standard_danish_is_not_mistaken_for_them
         # A fracture years ago is asked about; osteoporosis lasts.
         ("brækkede ryggen for 20 år siden", "fracture_risk", "ask"),
         ("fik konstateret knogleskørhed for 5 år siden", "fracture_risk", "flag"),
+        # Prednisolon years ago may have been a short course: asked about; taken for years: a flag.
+        ("jeg fik prednisolon en uge i 2017", "fracture_risk", "ask"),
+        ("jeg har taget prednisolon hver dag i 10 år", "fracture_risk", "flag"),
         # Fearing osteoporosis is a question; fearing a broken vertebra now is a suspected fracture.
         ("jeg er bange for at jeg har knogleskørhed", "fracture_risk", "ask"),
         ("jeg er bange for at jeg har brækket en ryghvirvel", "fracture_risk", "flag"),

@@ -4,13 +4,11 @@ Never tune on it; its misses are not to be read while changing the detector (`py
 --evaluate` prints only their count for a file marked FROZEN; retire it into data/redflags/ if they
 are ever read, as held-out set 1 was).
 
-Met and gated at the issue's target: emergencies caught, benign messages asked about. Not met on
-this file: every category caught ≥ 99 % (94.6 % in the weakest, infection) and benign + hard
-negatives escalated ≤ 3 % (3.1 %, 6 of 195). For those two the gate holds the level measured when
-held-out set 2 replaced set 1 (which met 3 % and was gated at it) as a floor, so nothing slips back;
-raise the floors, never lower them. The targets themselves stay in `test_the_issue_targets_…`, a
-strict expected failure: it starts failing the day the targets are met, so the floors get raised.
-tests/redflags/ROUNDS.md has the figures and the gap.
+The issue's targets are checked where they are met: emergencies caught, benign and hard negatives
+escalated, benign messages asked about. Every category caught ≥ 99 % is not met yet (97.1 % in the
+weakest); the gate holds the floor set for held-out set 1 (96 %), so nothing slips back, and the
+target itself is a strict expected failure that starts failing the day it is met, so the floor
+gets raised. tests/redflags/ROUNDS.md has the figures and the gap.
 """
 
 from __future__ import annotations
@@ -33,10 +31,8 @@ from bot.redflags.evaluate import (
 
 HELDOUT = Path(__file__).with_name("heldout.yml")
 
-# Floors below the issue's targets (MIN_CAUGHT 99 %, MAX_ESCALATED_NEGATIVES 3 %), measured on
-# held-out set 2 on 2026-12-01: raise, never lower.
-CAUGHT_FLOOR = 0.94
-ESCALATED_NEGATIVES_FLOOR = 0.031
+# A floor below the issue's target (MIN_CAUGHT 99 %): raise, never lower.
+CAUGHT_FLOOR = 0.96
 
 
 def test_heldout_file_is_large_and_covers_every_category_and_kind():
@@ -57,16 +53,15 @@ def summary(report: Report) -> str:
     return report.format(show_failures=False)
 
 
-def test_detector_on_the_heldout_file_catches_every_emergency_and_holds_its_floors():
+def test_detector_on_the_heldout_file_catches_every_emergency_escalates_few_negatives_and_holds_its_floor():
     report = heldout_report()
     assert report.emergency_caught >= MIN_EMERGENCY_CAUGHT, summary(report)
     assert report.asked_benign <= MAX_ASKED_BENIGN, summary(report)
     assert min(report.caught.values()) >= CAUGHT_FLOOR, summary(report)
-    assert report.escalated_negatives <= ESCALATED_NEGATIVES_FLOOR, summary(report)
+    assert report.escalated_negatives <= MAX_ESCALATED_NEGATIVES, summary(report)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8 targets not yet met on held-out set 2; see ROUNDS.md")
-def test_the_issue_targets_for_every_category_and_for_negatives_on_the_heldout_file():
+@pytest.mark.xfail(strict=True, reason="issue 8: caught >= 99 % per category not yet met; see ROUNDS.md")
+def test_the_issue_target_for_every_category_on_the_heldout_file():
     report = heldout_report()
     assert min(report.caught.values()) >= MIN_CAUGHT, summary(report)
-    assert report.escalated_negatives <= MAX_ESCALATED_NEGATIVES, summary(report)
