@@ -178,11 +178,11 @@ class _Context:
                 near = flag.start - cue.end <= cue.rule.pattern.reach
                 if not tag and near and self._clauses.open(cue.end, flag.start):
                     return Decision(flag, NEGATED, cue)
-        for start in () if reach == 0 else (flag.end, flag.end + 1):
+        for start in () if self_denial else (flag.end, flag.end + 1):
             for cue in self._after_starting_at.get(start, ()):
                 if _negates_from_after(self._doc, flag, cue):
                     return Decision(flag, NEGATED, cue)
-        answer = None if reach == 0 else _answered_no(self._doc, flag)
+        answer = None if self_denial else _answered_no(self._doc, flag)
         if answer is not None:
             return Decision(flag, NEGATED, Hit(answer, answer + 1, flag.rule))
         return Decision(flag, PRESENT)
