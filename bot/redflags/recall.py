@@ -26,6 +26,7 @@ cached in models/ under a hash of the data; `python -m bot train` does it before
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import math
@@ -96,15 +97,18 @@ def sentences(text: str) -> list[str]:
 def char_ngrams(text: str) -> list[str]:
     """scikit-learn's `char_wb` n-grams of `text`: each word padded with a space, n from 2 to 5."""
     grams: list[str] = []
-    low, high = CHAR_NGRAMS
     for word in text.split():
-        padded = f" {word} "
-        length = len(padded)
-        for n in range(low, high + 1):
-            if n > length:
-                break
-            grams.extend(padded[i : i + n] for i in range(length - n + 1))
+        grams.extend(_word_char_ngrams(word))
     return grams
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_char_ngrams(word: str) -> tuple[str, ...]:
+    """One word's n-grams; cached because the same everyday words come back in every message."""
+    padded = f" {word} "
+    length = len(padded)
+    low, high = CHAR_NGRAMS
+    return tuple(padded[i : i + n] for n in range(low, min(high, length) + 1) for i in range(length - n + 1))
 
 
 def word_ngrams(text: str) -> list[str]:
@@ -123,11 +127,12 @@ class _Space:
 
     def score(self, grams: Sequence[str]) -> np.ndarray:
         """The space's contribution to the decision values: sublinear tf-idf, l2-normalised, dotted."""
-        counts = Counter(g for g in grams if g in self.index)
-        if not counts:
+        index = self.index
+        known = [(index[gram], count) for gram, count in Counter(grams).items() if gram in index]
+        if not known:
             return np.zeros(self.weights.shape[1])
-        rows = np.fromiter((self.index[g] for g in counts), dtype=np.int64, count=len(counts))
-        tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64, count=len(counts))
+        rows = np.fromiter((row for row, _ in known), dtype=np.int64, count=len(known))
+        tf = 1.0 + np.log(np.fromiter((count for _, count in known), dtype=np.float64, count=len(known)))
         values = tf * self.idf[rows]
         return values @ self.weights[rows] / math.sqrt(float(values @ values))
 
