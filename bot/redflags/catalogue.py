@@ -14,6 +14,7 @@ import yaml
 
 from bot import yaml_lines
 from bot.categories import CATEGORY_NAMES, EMERGENCY_CATEGORIES  # noqa: F401 - the catalogue's names
+from bot.redflags.normalise import WordOrder
 from bot.redflags.syntax import NUMBER, Choice, Phrase, PhraseError, clean, parse_phrase
 from bot.reloading import ContentError, Reloading
 from bot.settings import get_settings
@@ -79,6 +80,8 @@ class Reading:
     reach: int
     cues: tuple[Pattern, ...]
     resets: frozenset[str] = frozenset()  # words between cue and mention that cancel the reading
+    # Readings this one cancels where both apply: "har ikke gjort noget for det" beats "var syg".
+    overrules: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,8 @@ class Language:
     readings: tuple[Reading, ...] = ()
     # Words for "I": a question without one asks about a flag in general ("giver ryggen feber?").
     first_person: frozenset[str] = frozenset()
+    # Inverted word order put straight before matching ("i dag kan jeg ikke" -> "jeg kan ikke").
+    word_order: Optional[WordOrder] = None
 
 
 @dataclass(frozen=True)
@@ -284,6 +289,17 @@ def _parse_language(path: Path, data: Any) -> Language:
         spellings=_parse_spellings(path, data.get("spellings") or {}),
         readings=_parse_readings(path, data.get("context") or {}, partial),
         first_person=_word_set(path, "first_person", data.get("first_person") or []),
+        word_order=_parse_word_order(path, data.get("word_order") or {}),
+    )
+
+
+def _parse_word_order(path: Path, data: Any) -> Optional[WordOrder]:
+    if not data:
+        return None
+    if not isinstance(data, dict) or set(data) != {"verbs", "subjects", "negations"}:
+        raise ContentError(f"{path} (word_order): skriv verbs, subjects og negations, hver som en liste af ord.")
+    return WordOrder(
+        *(_word_set(path, f"word_order.{key}", data[key] or []) for key in ("verbs", "subjects", "negations"))
     )
 
 
@@ -304,7 +320,13 @@ def _parse_readings(path: Path, data: Any, language: Language) -> tuple[Reading,
             raise ContentError(f"{where}: 'reach' skal være et tal fra 0 til 20.")
         cues = _parse_patterns(path, f"context.{name}.cues", entry["cues"], language)
         resets = _word_set(path, f"context.{name}.resets", entry.get("resets") or [])
-        readings.append(Reading(str(name), outcome, place, reach, cues, resets))
+        overrules = _word_set(path, f"context.{name}.overrules", entry.get("overrules") or [])
+        readings.append(Reading(str(name), outcome, place, reach, cues, resets, overrules))
+    unknown = {name for reading in readings for name in reading.overrules} - {reading.name for reading in readings}
+    if unknown:
+        raise ContentError(
+            f"{path} (context): 'overrules' nævner en læsning der ikke findes: {', '.join(sorted(unknown))}."
+        )
     return tuple(readings)
 
 

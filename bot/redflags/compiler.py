@@ -103,6 +103,7 @@ def compile_catalogue(catalogue: Catalogue, nlp: Language, lemma_table: Any) -> 
         key_words={
             w.value for rule in rules if rule.kind == FLAG for w in _words(rule.pattern.phrase) if w.kind == LEMMA
         },
+        word_order=language.word_order,
     )
     classes = TokenClasses(wildcards, language.numbers)
     lemmas = _lemmas(nlp, normaliser, {w.value for w in words if w.kind in (LEMMA, EXACT)})

@@ -104,7 +104,10 @@ def decide(
     # unless an exclusion removed that mention: "har ikke tisset i bukserne" denies the accident.
     excluded = _Context(doc, exclusions, [], [], clauses)
     kept = [flag for flag in flags if excluded.exclusion(flag) is None]
-    inert = {i for hit in kept + by_kind.get(UNCERTAIN, []) for i in range(hit.start, hit.end)}
+    # Nor do the words of an uncertainty phrase ("ved ikke om") or of a cue that overrules another
+    # reading ("har ikke gjort noget for at tabe mig" says the loss is unexplained, not denied).
+    overruling = [hit for hit in by_kind.get(READING, []) if _reading(hit).overrules]
+    inert = {i for hit in kept + by_kind.get(UNCERTAIN, []) + overruling for i in range(hit.start, hit.end)}
     context = _Context(
         doc,
         exclusions=exclusions,
@@ -212,11 +215,13 @@ class _Readings:
         if decision.status != PRESENT or self._outcome is None:
             return decision
         flag, asking, keeping = decision.hit, None, None
-        for cue in self._cues:
-            if not self._applies(cue, flag):
+        applying = [cue for cue in self._cues if self._applies(cue, flag)]
+        overruled = {name for cue in applying for name in _reading(cue).overrules}
+        for cue in applying:
+            if _reading(cue).name in overruled:
                 continue
-            assert cue.rule.reading is not None and self._outcome is not None
-            outcome = self._outcome(flag.rule.category or "", cue.rule.reading.name, flag.rule.pattern)
+            assert self._outcome is not None
+            outcome = self._outcome(flag.rule.category or "", _reading(cue).name, flag.rule.pattern)
             if outcome == IGNORE:
                 return Decision(flag, CONTEXT, cue)
             if outcome == ASK_OUTCOME:
@@ -224,22 +229,25 @@ class _Readings:
             if outcome == KEEP:
                 keeping = keeping or cue
         if not asking and not keeping:
-            mark = self._general_question(flag)
-            if mark is not None:
-                outcome = self._outcome(flag.rule.category or "", QUESTION_READING, flag.rule.pattern)
-                if outcome == IGNORE:
+            mark = self._question_mark(flag)
+            question = self._outcome(flag.rule.category or "", QUESTION_READING, flag.rule.pattern) if mark else None
+            if question == KEEP:
+                # The catalogue reads this question as the patient's own suspicion ("kan jeg have
+                # brækket en ryghvirvel?"): a flag, with or without "I".
+                keeping = mark
+            elif mark is not None and self._without_i(flag, mark):
+                if question == IGNORE:
                     return Decision(flag, CONTEXT, mark)
-                asking = mark if outcome == ASK_OUTCOME else None
+                asking = mark if question == ASK_OUTCOME else None
         if asking:
             return Decision(flag, ASK, asking)
         # Present, and the catalogue says so for this context ("kræft for 20 år siden"): the learned
         # context reading must not overrule what a clinician wrote down.
         return Decision(flag, PRESENT, keeping) if keeping else decision
 
-    def _general_question(self, flag: Hit) -> Optional[Hit]:
-        """The "?" ending the mention's sentence when that sentence has no word for "I" and no comma
-        after the mention: "giver ryggen feber?", "can back pain make you lose weight?". Read like
-        the question reading."""
+    def _question_mark(self, flag: Hit) -> Optional[Hit]:
+        """The "?" ending the mention's sentence, when there is no comma between them ("kræft for 10
+        år siden, er det relevant?" tells the history and asks about it; that is no question)."""
         if not self._first_person:
             return None
         end = flag.end
@@ -247,16 +255,19 @@ class _Readings:
             end += 1
         if end == len(self._lowers) or "?" not in self._lowers[end]:
             return None
-        # "kræft for 10 år siden, er det relevant?": the question is a tail, the history is told.
         if "," in self._lowers[flag.end : end]:
             return None
+        return Hit(end, end + 1, flag.rule)
+
+    def _without_i(self, flag: Hit, mark: Hit) -> bool:
+        """Whether the question's sentence has no word for "I": then it asks about a flag in general
+        ("giver ryggen feber?", "can back pain make you lose weight?") and is read like the question
+        reading."""
         start = flag.start
         while start > 0 and self._lowers[start - 1] not in HARD_ENDS:
             start -= 1
-        words = range(start, end)
-        if any(self._lowers[i] in self._first_person or self._texts[i] == "I" for i in words):
-            return None
-        return Hit(end, end + 1, flag.rule)
+        words = range(start, mark.start)
+        return not any(self._lowers[i] in self._first_person or self._texts[i] == "I" for i in words)
 
     def _applies(self, cue: Hit, flag: Hit) -> bool:
         reading = cue.rule.reading
@@ -285,6 +296,12 @@ class _Readings:
             positions = _Positions([lower in reading.resets for lower in self._lowers])
             self._resets[reading.name] = positions
         return positions
+
+
+def _reading(cue: Hit) -> Reading:
+    reading = cue.rule.reading
+    assert reading is not None
+    return reading
 
 
 def _index(hits: list[Hit], position: Callable[[Hit], int]) -> dict[int, list[Hit]]:

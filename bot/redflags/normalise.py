@@ -11,6 +11,7 @@ import html
 import itertools
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Optional
 
@@ -31,6 +32,9 @@ _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _SPACES = re.compile(r"\s+")
 _NUMBER = re.compile(r"^\d{1,4}(?:[.,]\d{1,2})?$")
+# A word-final apostrophe marks a dropped letter ("ik'", "komm'"): read the word without it, so
+# "har ik' feber" is "har ikke feber" and not a tag "ikke '".
+_ELISION = re.compile(r"(?<=[^\W\d_])'(?![^\W\d_])")
 _CHARS = str.maketrans({"ö": "ø", "ä": "æ", "’": "'", "`": "'", "´": "'"})
 
 # How a letter may have been typed when æ, ø or å was meant: a digraph or a plain vowel.
@@ -53,8 +57,10 @@ class Normaliser:
         wildcards: Iterable[Wildcard],
         lemma_table: Any,
         key_words: Iterable[str] = (),
+        word_order: Optional["WordOrder"] = None,
     ):
         self._spellings = spellings
+        self._word_order = word_order.pattern() if word_order is not None else None
         # Two-word spellings read a word by its neighbour: jysk "a er it faldet" ("it" is "ikke" only
         # after a verb or "a"/"æ"; alone it is English).
         self._phrases = {written: right for written, right in spellings.items() if " " in written}
@@ -78,7 +84,7 @@ class Normaliser:
 
     def text(self, raw: str, word: Optional[Callable[[str], str]] = None) -> str:
         """The cleaned, lower-case text; newlines become sentence ends."""
-        text = unicodedata.normalize("NFC", raw).lower().translate(_CHARS)
+        text = _ELISION.sub("", unicodedata.normalize("NFC", raw).lower().translate(_CHARS))
         if "&" in text:
             text = html.unescape(text)
         if "<" in text:
@@ -89,6 +95,8 @@ class Normaliser:
         text = _DIGIT_LETTER.sub(" ", text)
         if self._phrase is not None:
             text = self._phrase.sub(lambda match: self._phrases[match.group()], text)
+        if self._word_order is not None:
+            text = self._word_order.sub(r"\2 \1 ", text)
         fix = word or self.word
         text = _WORD.sub(lambda match: fix(match.group()), text)
         return _SPACES.sub(" ", text).strip()
@@ -118,6 +126,28 @@ class Normaliser:
             if any(wildcard.matches(fold(candidate)) for wildcard in self._wildcards):
                 return candidate
         return word
+
+
+@dataclass(frozen=True)
+class WordOrder:
+    """Inverted word order put straight: after a time word Danish puts the verb first ("i dag kan
+    jeg ikke løfte foden"); read as "jeg kan ikke løfte foden", so the patterns for "kan ikke …"
+    find it. Only a verb, a subject and a negation in a row are swapped."""
+
+    verbs: frozenset[str]
+    subjects: frozenset[str]
+    negations: frozenset[str]
+
+    def pattern(self) -> Optional[re.Pattern[str]]:
+        if not (self.verbs and self.subjects and self.negations):
+            return None
+
+        def one_of(words: frozenset[str]) -> str:
+            return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+        return re.compile(
+            rf"(?<![\w-])({one_of(self.verbs)}) ({one_of(self.subjects)}) (?=(?:{one_of(self.negations)})(?![\w-]))"
+        )
 
 
 class _NearMisses:

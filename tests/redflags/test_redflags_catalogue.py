@@ -149,3 +149,17 @@ def test_a_pattern_with_its_own_context_is_parsed_and_checked(content_copy: Path
     rewrite(content_copy, "context: {long_ago: ignore}}", "context: {for_længe_siden: ignore}}")
     with pytest.raises(ContentError, match="ukendt læsning 'for_længe_siden'"):
         parse_catalogue(content_copy)
+
+
+def test_a_reading_that_overrules_an_unknown_reading_is_refused(content_copy: Path):
+    language = content_copy.with_name(LANGUAGE_FILE)
+    rewrite(language, "    overrules: [explained]\n", "    overrules: [explanation]\n")
+    with pytest.raises(ContentError, match="overrules.*explanation"):
+        parse_catalogue(content_copy)
+
+
+def test_word_order_must_name_verbs_subjects_and_negations(content_copy: Path):
+    language = content_copy.with_name(LANGUAGE_FILE)
+    rewrite(language, "  subjects: [", "  subject: [")
+    with pytest.raises(ContentError, match="word_order"):
+        parse_catalogue(content_copy)
