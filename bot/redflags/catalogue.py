@@ -82,6 +82,9 @@ class Reading:
     resets: frozenset[str] = frozenset()  # words between cue and mention that cancel the reading
     # Readings this one cancels where both apply: "har ikke gjort noget for det" beats "var syg".
     overrules: frozenset[str] = frozenset()
+    # A before-cue may also follow the mention at once: after a time word the subject comes after
+    # the verb ("i går faldt min søster").
+    right_after: bool = False
 
 
 @dataclass(frozen=True)
@@ -321,7 +324,10 @@ def _parse_readings(path: Path, data: Any, language: Language) -> tuple[Reading,
         cues = _parse_patterns(path, f"context.{name}.cues", entry["cues"], language)
         resets = _word_set(path, f"context.{name}.resets", entry.get("resets") or [])
         overrules = _word_set(path, f"context.{name}.overrules", entry.get("overrules") or [])
-        readings.append(Reading(str(name), outcome, place, reach, cues, resets, overrules))
+        right_after = entry.get("right_after", False)
+        if not isinstance(right_after, bool):
+            raise ContentError(f"{where}: 'right_after' skal være true eller false.")
+        readings.append(Reading(str(name), outcome, place, reach, cues, resets, overrules, right_after))
     unknown = {name for reading in readings for name in reading.overrules} - {reading.name for reading in readings}
     if unknown:
         raise ContentError(

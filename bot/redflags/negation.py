@@ -38,6 +38,8 @@ Outcome = Callable[[str, str, Pattern], str]
 HARD_ENDS = frozenset({".", "!", "?", ";", "…", "..", "...", "!!", "??", "?!"})
 SOFT_ENDS = frozenset({",", "og", "and", "-", "–", "—", "/", ":", "(", ")"})
 AFTER_FOLLOWERS = frozenset({"og", "men", "eller", "and", "but", "or"})
+# Words after "er gået" that make it a movement, not "gone": "er gået ned to størrelser".
+DIRECTIONS = frozenset({"ned", "op", "ud", "ind", "down", "up"})
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,11 @@ class _Context:
                 tag = cue.end < flag.start and self._doc[cue.end].is_punct
                 near = flag.start - cue.end <= cue.rule.pattern.reach
                 if not tag and near and self._clauses.open(cue.end, flag.start):
-                    return Decision(flag, NEGATED, cue)
+                    # Over a comma the negation may end its own list ("ingen feber, kulderystelser
+                    # eller sved") or belong to the clause before ("ingen appetit, vægten rasler
+                    # ned"): the patient is asked, not believed or escalated.
+                    across_comma = any(self._doc[i].lower_ == "," for i in range(cue.end, flag.start))
+                    return Decision(flag, ASK if across_comma else NEGATED, cue)
         for start in () if self_denial else (flag.end, flag.end + 1):
             for cue in self._after_starting_at.get(start, ()):
                 if _negates_from_after(self._doc, flag, cue):
@@ -282,6 +288,9 @@ class _Readings:
                 and (cue.end > flag.start or self._reset_positions(reading).open(cue.end, flag.start))
             )
         scope = self._clauses if reading.place == BEFORE_MENTION else self._sentences
+        # "i går faldt min søster (på isen)": the subject right after the verb, inside a longer mention.
+        if reading.right_after and flag.start < cue.start <= flag.end:
+            return True
         # The cue starts before the mention and may run into it ("katten faldt").
         return (
             cue.start < flag.start
@@ -342,7 +351,8 @@ def _negates_from_after(doc: Doc, flag: Hit, cue: Hit) -> bool:
     elif cue.start != flag.end:
         return False
     if cue.end - cue.start > 1:
-        return True
+        # "feberen er gået (over)" is gone; "tøjet er for stort, er gået ned to størrelser" is not.
+        return cue.end == len(doc) or doc[cue.end].lower_ not in DIRECTIONS
     # "skøre knogler, ik', det fandt de ud af": a one-word "ikke" between commas is a tag, not a no.
     tag_end = cue.end < len(doc) and doc[cue.end].lower_ in ",'"
     if doc[cue.start].lower_ == "ikke" and doc[flag.end].is_punct and tag_end:

@@ -59,7 +59,8 @@ REGULARISATION_C = 4.0
 FOLDS = 5
 TARGET_RECALL = 0.96
 # The emergencies cost a patient's bladder or legs when missed; a question too many costs a "Nej".
-TARGET_RECALL_EMERGENCY = 0.98
+# The target for emergencies caught is 99 %, so the held-back folds must reach it too.
+TARGET_RECALL_EMERGENCY = 0.99
 # Share of real flags (held-back folds) the context head may turn from an escalation into a question.
 MAX_REAL_FLAGS_DOUBTED = 0.005
 # What stands in for a pattern's mention in the context head's input.

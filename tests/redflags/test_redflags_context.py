@@ -288,3 +288,37 @@ def test_an_almost_fall_or_an_idiom_is_no_trauma(text: str, flag: str | None):
 def test_a_suspected_fracture_asked_as_a_question_is_a_flag_with_or_without_i():
     assert "fracture_risk" in detect("kan jeg have brækket en ryghvirvel?").flags
     assert "fracture_risk" in detect("kan det være et brud?").flags
+
+
+def test_someone_else_right_after_the_verb_is_someone_else():
+    # After a time word the subject follows the verb: "i går faldt min søster".
+    result = detect("I går faldt min søster på isen og brækkede håndleddet.")
+    assert "trauma" not in result.flags and "trauma" in result.ask
+    assert "trauma" in detect("i går faldt jeg på isen").flags
+
+
+def test_a_negation_over_a_comma_asks_instead_of_denying():
+    # "ingen appetit, vægten rasler ned": the negation may belong to the clause before.
+    assert "weight_loss" in detect("ingen appetit, vægten rasler ned, ryg ondt").ask
+    assert "infection" in detect("ingen feber").negated
+
+
+@pytest.mark.parametrize(
+    "text, outcome",
+    [
+        ("feberen er væk igen", "negated"),
+        ("feberen er væk efter to dage", "negated"),
+        ("mit tøj er blevet for stort, er gået ned to størrelser uden at slanke mig", "flag"),
+        ("feber har jeg aldrig haft i mit liv", "negated"),
+    ],
+)
+def test_gone_after_a_mention_unless_it_is_a_movement(text: str, outcome: str):
+    result = detect(text)
+    category = "infection" if "feber" in text else "weight_loss"
+    assert category in (result.negated if outcome == "negated" else result.flags)
+
+
+def test_english_words_are_not_read_as_danish_words_with_aeoeaa():
+    # "are" is not "åre", "lost" is not "løst", and "am" is not "amme" (an explanation).
+    assert "weight_loss" in detect("my jeans are falling off me and I'm eating loads, back hurts").flags
+    assert "weight_loss" in detect("I have lost 8 kg without trying").flags

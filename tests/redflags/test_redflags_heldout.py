@@ -1,14 +1,14 @@
-"""The detector on the frozen held-out file (tests/redflags/heldout.yml, held-out set 2): messages
+"""The detector on the frozen held-out file (tests/redflags/heldout.yml, held-out set 3): messages
 written by someone who saw only DESIGN.md's category table, never the patterns or the training data.
 Never tune on it; its misses are not to be read while changing the detector (`python -m bot redflags
 --evaluate` prints only their count for a file marked FROZEN; retire it into data/redflags/ if they
-are ever read, as held-out set 1 was).
+are ever read, as held-out sets 1 and 2 were).
 
 The issue's targets are checked where they are met: emergencies caught, benign and hard negatives
-escalated, benign messages asked about. Every category caught ≥ 99 % is not met yet (97.1 % in the
-weakest); the gate holds the floor set for held-out set 1 (96 %), so nothing slips back, and the
-target itself is a strict expected failure that starts failing the day it is met, so the floor
-gets raised. tests/redflags/ROUNDS.md has the figures and the gap.
+escalated, benign messages asked about. Every category caught ≥ 99 % is not met yet; the gate holds
+the 96 % floor set for held-out set 1, so nothing slips back, and the target itself is a strict
+expected failure that starts failing the day it is met, so the floor gets raised.
+tests/redflags/ROUNDS.md has the figures and the gap.
 """
 
 from __future__ import annotations
