@@ -2,7 +2,8 @@
 
 A mention is negated by a cue before it in the same clause and within the cue's reach ("ingen
 feber", "hverken feber eller kulderystelser"), by a cue right after it ("feber: nej", "kræft har jeg
-aldrig haft"), or by a hypothetical ("hvis jeg får feber"). It is excluded when an exclusion of its
+aldrig haft"), or by a hypothetical ("hvis jeg får feber"). A negation that reaches the mention only
+over a comma asks instead ("ingen appetit, vægten rasler ned"). It is excluded when an exclusion of its
 category covers it ("min mor havde kræft"); "min mor havde kræft og det har jeg også haft" is present,
 because the longer mention is not covered. Everything else counts as present: when in doubt, escalate.
 
@@ -11,7 +12,8 @@ someone else before it in the same clause ("min søn har feber"), of long ago or
 2009", "skal have"), a question, a figure of speech or a harmless explanation. Each reading makes the
 mention `ask` (possible: ask the question) or `context` (ruled out), or leaves it a flag, as the
 category says; "ignore" wins over "ask". A cue at most three words after a negation says the
-opposite ("uden diæt", "har ikke været på kur") and is not read. A first-person word between a
+opposite ("uden diæt", "har ikke været på kur") and is not read. A reading may overrule another
+("har ikke gjort noget for det" beats an explanation). A first-person word between a
 someone-else cue and the mention ("min søn siger at jeg har feber") gives the mention back to the
 patient.
 
@@ -276,8 +278,7 @@ class _Readings:
         return not any(self._lowers[i] in self._first_person or self._texts[i] == "I" for i in words)
 
     def _applies(self, cue: Hit, flag: Hit) -> bool:
-        reading = cue.rule.reading
-        assert reading is not None
+        reading = _reading(cue)
         if reading.place == IN_MESSAGE:
             return True
         if reading.place == NEAR_MENTION:

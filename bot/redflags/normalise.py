@@ -84,7 +84,9 @@ class Normaliser:
 
     def text(self, raw: str, word: Optional[Callable[[str], str]] = None) -> str:
         """The cleaned, lower-case text; newlines become sentence ends."""
-        text = _ELISION.sub("", unicodedata.normalize("NFC", raw).lower().translate(_CHARS))
+        text = unicodedata.normalize("NFC", raw).lower().translate(_CHARS)
+        if "'" in text:
+            text = _ELISION.sub("", text)
         if "&" in text:
             text = html.unescape(text)
         if "<" in text:
