@@ -15,8 +15,8 @@ threshold lets at most `MAX_REAL_FLAGS_DOUBTED` of real flags become questions o
 
 Each sentence is scored on its own (a flag in the middle of a long story is not diluted by the rest),
 and a category is asked about when its best sentence reaches the category's threshold. The thresholds
-are chosen at training time by cross-validation, for a recall of `TARGET_RECALL` on held-back folds
-(`TARGET_RECALL_EMERGENCY` for the three emergencies).
+are chosen at training time by cross-validation (repeated, so one data change does not swing them), for
+a recall of `TARGET_RECALL` on held-back folds (`TARGET_RECALL_EMERGENCY` for the three emergencies).
 
 Scoring runs on every chat message, so it does not go through scikit-learn's per-call checks (about
 0.7 ms): the trained vocabularies, idf weights and coefficients are folded into one weight row per
@@ -57,6 +57,8 @@ FORMAT_VERSION = "2"
 CHAR_NGRAMS = (2, 5)
 REGULARISATION_C = 4.0
 FOLDS = 5
+# Shuffles of the folds the thresholds are chosen over.
+REPEATS = 2
 TARGET_RECALL = 0.96
 # The emergencies cost a patient's bladder or legs when missed; a question too many costs a "Nej".
 # The issue's target for emergencies caught is 99 %, so the held-back folds must reach it too.
@@ -305,11 +307,14 @@ def train(
     texts = [prepare(example.text) for example in examples]
     labels = np.array([[name in example.flags for name in categories] for example in examples], dtype=bool)
     targets = [TARGET_RECALL_EMERGENCY if name in EMERGENCY_CATEGORIES else TARGET_RECALL for name in categories]
-    thresholds = np.array([_threshold(texts, labels[:, column], target) for column, target in enumerate(targets)])
+    held_back = _held_back_scores(texts, labels)
+    thresholds = np.array([_threshold(held_back[..., column], labels[:, column], target) for column, target in enumerate(targets)])
     mentioning = [example for example in examples if example.mentions_flag is not None]
     contexts = [prepare(context_text(example.text)) for example in mentioning]
     real = np.array([bool(example.mentions_flag) for example in mentioning], dtype=bool)
-    doubt_threshold = _threshold(contexts, real, 1.0 - MAX_REAL_FLAGS_DOUBTED, floor=0.0)
+    doubt_threshold = _threshold(
+        _held_back_scores(contexts, real[:, None])[..., 0], real, 1.0 - MAX_REAL_FLAGS_DOUBTED, floor=0.0
+    )
     chars, words = _vectorisers()
     matrix = _fit(chars, words, [*texts, *contexts])
     coefficients, intercepts = [], []
@@ -363,19 +368,34 @@ def _classifier() -> Any:
     return LogisticRegression(C=REGULARISATION_C, class_weight="balanced", max_iter=2000)
 
 
-def _threshold(texts: Sequence[str], positive: np.ndarray, recall: float, floor: float = THRESHOLD_BOUNDS[0]) -> float:
-    """The highest probability threshold that still finds `recall` of the held-back positives."""
-    from sklearn.model_selection import StratifiedKFold
+def _held_back_scores(texts: Sequence[str], labels: np.ndarray) -> np.ndarray:
+    """Each message's probability per label column from models that never saw it, for `REPEATS`
+    shuffles of `FOLDS` folds (shape: repeats × messages × columns). All columns share the folds, so
+    the vectorisers are fitted once per fold; more than one shuffle keeps a threshold from hanging on
+    where a few hard messages happened to fall."""
+    from sklearn.model_selection import KFold
 
+    scores = np.zeros((REPEATS, len(texts), labels.shape[1]))
+    if len(texts) < FOLDS:
+        return scores
+    for repeat in range(REPEATS):
+        for train_rows, test_rows in KFold(FOLDS, shuffle=True, random_state=repeat + 1).split(texts):
+            chars, words = _vectorisers()
+            x_train = _fit(chars, words, [texts[i] for i in train_rows])
+            x_test = _transform(chars, words, [texts[i] for i in test_rows])
+            for column in range(labels.shape[1]):
+                seen = labels[train_rows, column]
+                if seen.any() and not seen.all():
+                    scores[repeat, test_rows, column] = _classifier().fit(x_train, seen).predict_proba(x_test)[:, 1]
+    return scores
+
+
+def _threshold(scores: np.ndarray, positive: np.ndarray, recall: float, floor: float = THRESHOLD_BOUNDS[0]) -> float:
+    """The highest probability threshold that still finds `recall` of the held-back positives, over
+    all shuffles (`scores`: repeats × messages)."""
     if positive.sum() < FOLDS or (~positive).sum() < FOLDS:
         return floor
-    scores = np.zeros(len(texts))
-    for train_rows, test_rows in StratifiedKFold(FOLDS, shuffle=True, random_state=1).split(texts, positive):
-        chars, words = _vectorisers()
-        x_train = _fit(chars, words, [texts[i] for i in train_rows])
-        x_test = _transform(chars, words, [texts[i] for i in test_rows])
-        scores[test_rows] = _classifier().fit(x_train, positive[train_rows]).predict_proba(x_test)[:, 1]
-    found = np.sort(scores[positive])
+    found = np.sort(scores[:, positive].ravel())
     cutoff = found[int(math.floor((1.0 - recall) * len(found)))]
     return float(min(THRESHOLD_BOUNDS[1], max(floor, cutoff)))
 

@@ -102,7 +102,7 @@ def test_missing_language_file_is_named(content_copy: Path):
 
 
 def test_unquoted_no_in_language_file_says_to_quote_it(content_copy: Path):
-    rewrite(content_copy.parent / LANGUAGE_FILE, '    - "no"\n', "    - no\n")
+    rewrite(content_copy.parent / LANGUAGE_FILE, '    - {cue: "no", reach: 2}\n', '    - {cue: no, reach: 2}\n')
     with pytest.raises(ContentError, match="anførselstegn"):
         parse_catalogue(content_copy)
 
