@@ -308,7 +308,9 @@ def train(
     labels = np.array([[name in example.flags for name in categories] for example in examples], dtype=bool)
     targets = [TARGET_RECALL_EMERGENCY if name in EMERGENCY_CATEGORIES else TARGET_RECALL for name in categories]
     held_back = _held_back_scores(texts, labels)
-    thresholds = np.array([_threshold(held_back[..., column], labels[:, column], target) for column, target in enumerate(targets)])
+    thresholds = np.array(
+        [_threshold(held_back[..., column], labels[:, column], target) for column, target in enumerate(targets)]
+    )
     mentioning = [example for example in examples if example.mentions_flag is not None]
     contexts = [prepare(context_text(example.text)) for example in mentioning]
     real = np.array([bool(example.mentions_flag) for example in mentioning], dtype=bool)
