@@ -14,7 +14,7 @@ import yaml
 from bot.redflags.recall import DATA_DIR, training_files
 
 TESTS = Path(__file__).parent
-EVALUATED = [TESTS / "testset.yml", TESTS / "heldout.yml"]
+EVALUATED = [TESTS / "testset.yml", *sorted(TESTS.glob("heldout*.yml"))]
 
 
 def texts(path: Path) -> set[str]:
