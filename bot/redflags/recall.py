@@ -35,7 +35,7 @@ import re
 import tempfile
 import threading
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Protocol, Sequence
 
@@ -71,14 +71,27 @@ MENTION = "xflagx"
 THRESHOLD_BOUNDS = (0.12, 0.6)
 # Sentences shorter than this are joined to the next one ("nej." says nothing alone).
 MIN_SENTENCE_CHARS = 25
+# Words whose n-gram rows the scoring keeps (the cache is emptied when full).
+WORD_CACHE_SIZE = 1 << 16
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*")
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
+# An age is no temperature: "jeg er 38", "38-aarig", "38 aar gammel", "I'm 38" (after folding æøå).
+AGE = "xalderx"
+_AGES = (
+    re.compile(r"\b((?:jeg|jg|aeg|ja|a|ae|i) (?:er|e|am)|i'm|im|i am) \d{1,3}\b(?![,.]\d| ?grader| ?°| i feber)"),
+    re.compile(r"\b\d{1,3}(?= ?-? ?aarig| aar gammel| years old| year old| yo\b)"),
+)
 
 
 def prepare(text: str) -> str:
-    """The form both training and scoring see: lower case, æøå folded (ae, oe, aa), spaces tidied."""
-    return " ".join(fold(text.lower()).split())
+    """The form both training and scoring see: lower case, æøå folded (ae, oe, aa), spaces tidied,
+    and an age written as a word, so that "jeg er 38" does not read as a fever of 38."""
+    folded = " ".join(fold(text.lower()).split())
+    if not any(character.isdigit() for character in folded):
+        return folded
+    folded = _AGES[0].sub(lambda match: f"{match.group(1)} {AGE}", folded)
+    return _AGES[1].sub(AGE, folded)
 
 
 def sentences(text: str) -> list[str]:
@@ -127,6 +140,8 @@ class _Space:
     index: dict[str, int]
     idf: np.ndarray
     weights: np.ndarray  # rows: n-grams, columns: categories
+    # Each word's known character n-gram rows, kept because the same words come back in every message.
+    _word_rows: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     def score(self, grams: Sequence[str]) -> np.ndarray:
         """The space's contribution to the decision values: sublinear tf-idf, l2-normalised, dotted."""
@@ -135,8 +150,31 @@ class _Space:
         if not known:
             return np.zeros(self.weights.shape[1])
         rows = np.fromiter((row for row, _ in known), dtype=np.int64, count=len(known))
-        tf = 1.0 + np.log(np.fromiter((count for _, count in known), dtype=np.float64, count=len(known)))
-        values = tf * self.idf[rows]
+        counts = np.fromiter((count for _, count in known), dtype=np.float64, count=len(known))
+        return self._dot(rows, counts)
+
+    def score_words(self, words: Sequence[str]) -> np.ndarray:
+        """`score` of the words' character n-grams, from each word's cached rows."""
+        cache = self._word_rows
+        parts = []
+        for word in words:
+            rows = cache.get(word)
+            if rows is None:
+                if len(cache) >= WORD_CACHE_SIZE:
+                    cache.clear()
+                index = self.index
+                rows = np.array([index[gram] for gram in _word_char_ngrams(word) if gram in index], dtype=np.int64)
+                cache[word] = rows
+            parts.append(rows)
+        if not parts:
+            return np.zeros(self.weights.shape[1])
+        rows, counts = np.unique(np.concatenate(parts), return_counts=True)
+        if not rows.size:
+            return np.zeros(self.weights.shape[1])
+        return self._dot(rows, counts)
+
+    def _dot(self, rows: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        values = (1.0 + np.log(counts)) * self.idf[rows]
         return values @ self.weights[rows] / math.sqrt(float(values @ values))
 
 
@@ -183,7 +221,7 @@ class RecallModel:
         return best
 
     def _value(self, prepared: str) -> np.ndarray:
-        return self._chars.score(char_ngrams(prepared)) + self._words.score(word_ngrams(prepared)) + self._intercepts
+        return self._chars.score_words(prepared.split()) + self._words.score(word_ngrams(prepared)) + self._intercepts
 
     def save(self, path: Path) -> None:
         """Write the folded model as one .npz file (atomically: several processes may train at once)."""

@@ -351,9 +351,16 @@ def test_jysk_no_is_now_and_not_a_denial(text: str, category: str):
         ("de bedøver i ryggen når jeg skal have nyt knæ til foråret", None, "spinal_procedure"),
         ("fik en invitation til kræftscreening i posten", None, "cancer"),
         ("tabt 4 kilo, jeg cykler til arbejde hver dag nu", None, "weight_loss"),
+        ("det gør ondt i lænden når jeg skal på toilettet", None, "bladder_bowel"),
+        ("i dag kan jeg ikke få strålen i gang, jeg står bare og venter", "bladder_bowel", None),
+        ("der er ingen sovende fornemmelse i skridtet", None, "saddle_numbness"),
+        ("siden i morges ingen følelse i skridtet", "saddle_numbness", None),
+        ("vægten siger 7 kilo mindre end sidste år, uden at jeg har gjort noget", "weight_loss", None),
+        ("kan mærke ribbenene stikke ud nu, det gjorde de ikke før", "weight_loss", None),
+        ("mellem benene er det som dødt", "saddle_numbness", "neuro_deficit"),
     ],
 )
-def test_round_22_23_wordings(text: str, flag: str | None, not_flag: str | None):
+def test_round_22_to_25_wordings(text: str, flag: str | None, not_flag: str | None):
     result = detect(text)
     assert flag is None or flag in result.flags
     assert not_flag is None or not_flag not in result.flags
