@@ -110,6 +110,11 @@ def sentences(text: str) -> list[str]:
     return pieces
 
 
+def scored_pieces(prepared: str) -> list[str]:
+    """What a category is scored on: each sentence; the best one counts."""
+    return sentences(prepared) or [prepared]
+
+
 def char_ngrams(text: str) -> list[str]:
     """scikit-learn's `char_wb` n-grams of `text`: each word padded with a space, n from 2 to 5."""
     grams: list[str] = []
@@ -216,7 +221,7 @@ class RecallModel:
     def _decision(self, text: str) -> np.ndarray:
         """The best sentence's decision value per category (the context head left out)."""
         best = np.full(len(self.categories), -np.inf)
-        for sentence in sentences(prepare(text)) or [""]:
+        for sentence in scored_pieces(prepare(text)):
             best = np.maximum(best, self._value(sentence)[:-1])
         return best
 
@@ -345,7 +350,7 @@ def train(
     texts = [prepare(example.text) for example in examples]
     labels = np.array([[name in example.flags for name in categories] for example in examples], dtype=bool)
     targets = [TARGET_RECALL_EMERGENCY if name in EMERGENCY_CATEGORIES else TARGET_RECALL for name in categories]
-    held_back = _held_back_scores(texts, labels)
+    held_back = _held_back_scores(texts, labels, scored_pieces)
     thresholds = np.array(
         [_threshold(held_back[..., column], labels[:, column], target) for column, target in enumerate(targets)]
     )
@@ -353,7 +358,10 @@ def train(
     contexts = [prepare(context_text(example.text)) for example in mentioning]
     real = np.array([bool(example.mentions_flag) for example in mentioning], dtype=bool)
     doubt_threshold = _threshold(
-        _held_back_scores(contexts, real[:, None])[..., 0], real, 1.0 - MAX_REAL_FLAGS_DOUBTED, floor=0.0
+        _held_back_scores(contexts, real[:, None])[..., 0],
+        real,
+        1.0 - MAX_REAL_FLAGS_DOUBTED,
+        floor=0.0,
     )
     chars, words = _vectorisers()
     matrix = _fit(chars, words, [*texts, *contexts])
@@ -408,11 +416,13 @@ def _classifier() -> Any:
     return LogisticRegression(C=REGULARISATION_C, class_weight="balanced", max_iter=2000)
 
 
-def _held_back_scores(texts: Sequence[str], labels: np.ndarray) -> np.ndarray:
+def _held_back_scores(
+    texts: Sequence[str], labels: np.ndarray, pieces: Callable[[str], list[str]] = lambda text: [text]
+) -> np.ndarray:
     """Each message's probability per label column from models that never saw it, for `REPEATS`
-    shuffles of `FOLDS` folds (shape: repeats × messages × columns). All columns share the folds, so
-    the vectorisers are fitted once per fold; more than one shuffle keeps a threshold from hanging on
-    where a few hard messages happened to fall."""
+    shuffles of `FOLDS` folds (shape: repeats × messages × columns), scored as at run time: the best
+    of its `pieces`. All columns share the folds, so the vectorisers are fitted once per fold; more
+    than one shuffle keeps a threshold from hanging on where a few hard messages happened to fall."""
     from sklearn.model_selection import KFold
 
     scores = np.zeros((REPEATS, len(texts), labels.shape[1]))
@@ -422,11 +432,16 @@ def _held_back_scores(texts: Sequence[str], labels: np.ndarray) -> np.ndarray:
         for train_rows, test_rows in KFold(FOLDS, shuffle=True, random_state=repeat + 1).split(texts):
             chars, words = _vectorisers()
             x_train = _fit(chars, words, [texts[i] for i in train_rows])
-            x_test = _transform(chars, words, [texts[i] for i in test_rows])
+            split = [pieces(texts[i]) for i in test_rows]
+            owner = np.repeat(np.arange(len(test_rows)), [len(piece_list) for piece_list in split])
+            x_test = _transform(chars, words, [piece for piece_list in split for piece in piece_list])
             for column in range(labels.shape[1]):
                 seen = labels[train_rows, column]
                 if seen.any() and not seen.all():
-                    scores[repeat, test_rows, column] = _classifier().fit(x_train, seen).predict_proba(x_test)[:, 1]
+                    probabilities = _classifier().fit(x_train, seen).predict_proba(x_test)[:, 1]
+                    best = np.zeros(len(test_rows))
+                    np.maximum.at(best, owner, probabilities)
+                    scores[repeat, test_rows, column] = best
     return scores
 
 
